@@ -1,0 +1,553 @@
+"""The admin is where reviewers and editors work: the review queue is the Operation
+changelist, and the operation page shows the record beside its sources' text.
+
+Every state change goes through `seizures.services`; this module only turns clicks into
+calls and the services' errors into messages.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from rangefilter.filters import DateRangeFilterBuilder
+from simple_history.admin import SimpleHistoryAdmin
+
+from seizures import services
+from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation, Subdivision
+from seizures.vocabularies import DrugType, EvidenceCategory
+from sources.highlight import sources_panel
+from sources.models import Citation
+
+Status = Operation.Status
+
+
+# --- Reference data ----------------------------------------------------------------------
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Subdivision)
+class SubdivisionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category", "country", "parent"]
+    list_select_related = ["country", "parent"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "country", "parent"]
+    list_select_related = ["country", "parent"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["code", "name", "aliases"]
+    autocomplete_fields = ["country", "parent"]
+
+
+@admin.register(CriminalGroup)
+class CriminalGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name"]
+    search_fields = ["name", "aliases"]
+    autocomplete_fields = ["countries"]
+
+
+# --- Inlines on the operation page -------------------------------------------------------
+
+
+class OperationChildInline(admin.TabularInline):
+    """Items, detainees and citations are edited with their operation, and frozen with it
+    once it is rejected."""
+
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.REJECTED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.REJECTED:
+            return False
+        return super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.REJECTED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class EvidenceItemInline(OperationChildInline):
+    model = EvidenceItem
+    fields = [
+        "category",
+        "drug_type",
+        "form",
+        "description",
+        "quantity",
+        "unit",
+        "currency",
+        "quantity_kg",
+        "concealment",
+    ]
+
+
+def _choices_once(formfield, queryset):
+    """Give a foreign-key field a plain select whose options are read once per page, not
+    once per inline row (Django re-queries a ModelChoiceField for every form)."""
+    formfield.widget = forms.Select(attrs={"class": "vSelect"})
+    formfield.choices = [("", "---------"), *((obj.pk, str(obj)) for obj in queryset)]
+    return formfield
+
+
+class DetaineeInline(OperationChildInline):
+    model = Detainee
+    personal_fields = ["name", "age"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["nationality", "name", "age", "sex", "role"]
+        if not request.user.has_perm("seizures.view_personal_data"):
+            fields = [f for f in fields if f not in self.personal_fields]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "nationality":
+            return _choices_once(formfield, Country.objects.all())
+        return formfield
+
+
+class CitationInline(OperationChildInline):
+    """Existing citations, shown as they are; they can be removed here and are corrected on
+    their own page. New ones are added in the inline below."""
+
+    model = Citation
+    fields = ["source_link", "quote", "supports", "field", "created_by"]
+    readonly_fields = fields
+    verbose_name_plural = "citations"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "evidence_item", "detainee", "created_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="source")
+    def source_link(self, citation):
+        url = reverse("admin:sources_source_change", args=[citation.source_id])
+        return format_html('<a href="{}">{}</a>', url, str(citation.source))
+
+    @admin.display(description="supports")
+    def supports(self, citation):
+        if citation.evidence_item_id:
+            return f"Evidence: {citation.evidence_item}"
+        if citation.detainee_id:
+            return str(citation.detainee)
+        return "The operation"
+
+
+class NewCitationInline(OperationChildInline):
+    model = Citation
+    fields = ["source", "quote", "start", "evidence_item", "detainee", "field"]
+    autocomplete_fields = ["source"]
+    extra = 1
+    verbose_name = "new citation"
+    verbose_name_plural = "add citations"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The item and detainee choices are this operation's own records.
+        self._parent = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        parent = getattr(self, "_parent", None)
+        if db_field.name == "evidence_item":
+            queryset = parent.evidence_items.all() if parent else EvidenceItem.objects.none()
+            return _choices_once(formfield, queryset)
+        if db_field.name == "detainee":
+            queryset = parent.detainees.all() if parent else Detainee.objects.none()
+            return _choices_once(formfield, queryset)
+        return formfield
+
+
+# --- The review queue and the operation page ----------------------------------------------
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """Status, defaulting to what needs review: the changelist is the reviewers' queue."""
+
+    title = "status"
+    parameter_name = "status"
+    default = Status.NEEDS_REVIEW
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, ("all", "All")]
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class DrugFilter(admin.SimpleListFilter):
+    title = "drug"
+    parameter_name = "drug"
+
+    def lookups(self, request, model_admin):
+        return DrugType.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(evidence_items__drug_type=self.value()).distinct()
+        return queryset
+
+
+class OperationAdminForm(forms.ModelForm):
+    # The version the editor loaded; a save is refused if the operation moved on since.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Operation
+        # The admin's fieldsets choose the fields shown; this form only adds the version check.
+        fields = "__all__"  # noqa: DJ007
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Operation.objects.select_related("last_edited_by").get(pk=self.instance.pk)
+            if cleaned.get("base_version") != current.version:
+                raise forms.ValidationError(services.concurrent_edit_message(current), code="concurrent_edit")
+        return cleaned
+
+
+@admin.register(Operation)
+class OperationAdmin(SimpleHistoryAdmin):
+    form = OperationAdminForm
+    change_form_template = "admin/seizures/operation/change_form.html"
+    object_history_template = "admin/seizures/operation/object_history.html"
+    inlines = [EvidenceItemInline, DetaineeInline, CitationInline, NewCitationInline]
+    list_display = ["date", "where", "drugs", "detainees", "citations", "status_label", "newest_source"]
+    list_display_links = ["date", "where"]
+    list_filter = [
+        QueueStatusFilter,
+        ("country", admin.RelatedOnlyFieldListFilter),
+        ("subdivision", admin.RelatedOnlyFieldListFilter),
+        ("date_start", DateRangeFilterBuilder(title="date")),
+        ("agencies", admin.RelatedOnlyFieldListFilter),
+        DrugFilter,
+    ]
+    search_fields = ["place", "criminal_group__name", "citations__source__title"]
+    list_select_related = ["country", "subdivision"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["verify_selected", "reject_selected"]
+    autocomplete_fields = ["country", "subdivision", "agencies", "criminal_group", "destinations", "transit"]
+    fieldsets = [
+        ("When", {"fields": [("date_start", "date_end", "date_precision")]}),
+        (
+            "Where",
+            {
+                "fields": [
+                    ("country", "subdivision"),
+                    "place",
+                    ("latitude", "longitude", "geo_precision"),
+                    "location_type",
+                ]
+            },
+        ),
+        ("Who and how", {"fields": ["agencies", "criminal_group", "transport_mode", "destinations", "transit"]}),
+        (None, {"fields": ["summary", "base_version"]}),
+    ]
+
+    # --- queue ---
+
+    def get_ordering(self, request):
+        # Newest source first: what was just reported is what reviewers want to see.
+        return [F("newest_source_published").desc(nulls_last=True), "-date_start", "-pk"]
+
+    def get_queryset(self, request):
+        drug_items = EvidenceItem.objects.filter(category=EvidenceCategory.DRUG).order_by("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .with_review_summary()
+            .prefetch_related(Prefetch("evidence_items", queryset=drug_items, to_attr="drug_items"))
+        )
+
+    @admin.display(description="date", ordering="date_start")
+    def date(self, operation):
+        if operation.date_end and operation.date_end != operation.date_start:
+            return f"{operation.date_start:%Y-%m-%d} – {operation.date_end:%Y-%m-%d}"
+        return f"{operation.date_start:%Y-%m-%d}"
+
+    @admin.display(description="place")
+    def where(self, operation):
+        parts = [operation.place, operation.subdivision.name if operation.subdivision else "", operation.country_id]
+        return ", ".join(p for p in parts if p)
+
+    @admin.display(description="drugs (kg)")
+    def drugs(self, operation):
+        totals = defaultdict(Decimal)
+        items = getattr(operation, "drug_items", None)
+        if items is None:
+            items = operation.evidence_items.filter(category=EvidenceCategory.DRUG)
+        for item in items:
+            totals[item.get_drug_type_display()] += item.quantity_kg or 0
+        if not totals:
+            return "–"
+        return format_html_join(
+            ", ", "{} {} kg", ((drug, f"{kg.normalize():,f}") for drug, kg in sorted(totals.items()))
+        )
+
+    @admin.display(description="detainees", ordering="detainee_count")
+    def detainees(self, operation):
+        return operation.detainee_count
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citations(self, operation):
+        return operation.citation_count
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, operation):
+        return format_html('<span class="status status-{}">{}</span>', operation.status, operation.get_status_display())
+
+    @admin.display(description="newest source", ordering="newest_source_published")
+    def newest_source(self, operation):
+        return operation.newest_source_published or "–"
+
+    # --- permissions ---
+
+    def has_verify_permission(self, request, obj=None):
+        return request.user.has_perm(services.VERIFY_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.REJECTED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    # --- saving through the services ---
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.operation_create(by=request.user, operation=obj)
+        # An edit is saved in save_related, once it is known whether anything changed.
+
+    def save_related(self, request, form, formsets, change):
+        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            services.operation_update(
+                operation=form.instance, by=request.user, expected_version=form.cleaned_data.get("base_version")
+            )
+        super().save_related(request, form, formsets, change)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, Citation) and instance.pk is None:
+                instance.created_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as error:
+            # A rule broken between the form's checks and the save (say, a concurrent edit
+            # landing in that instant): the whole save was rolled back.
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        operation = self.get_object(request, object_id)
+        if operation is not None:
+            extra_context.update(self._review_context(request, operation))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _review_context(self, request, operation):
+        citations = list(Citation.objects.filter(operation=operation).select_related("source"))
+        user = request.user
+        can_verify = user.has_perm(services.VERIFY_PERMISSION)
+        can_edit = user.has_perm(services.EDIT_PERMISSION)
+        transitions = []
+        if operation.status == Status.DRAFT and can_edit:
+            transitions.append(("submit", "Submit for review"))
+        if operation.status == Status.NEEDS_REVIEW and can_verify:
+            transitions.append(("verify", "Verify"))
+        if operation.status in (Status.VERIFIED, Status.REJECTED) and can_verify:
+            transitions.append(("reopen", "Reopen"))
+        published = operation.verified_version
+        return {
+            "operation": operation,
+            "sources_panel": sources_panel(citations),
+            "transitions": transitions,
+            "can_reject": can_verify and operation.status in (Status.DRAFT, Status.NEEDS_REVIEW),
+            "published_version": published,
+            "four_eyes_blocked": services.four_eyes_blocks(operation=operation, by=user),
+        }
+
+    # --- history ---
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {**(extra_context or {}), "related_history": self._related_history(request, object_id)}
+        return super().history_view(request, object_id, extra_context)
+
+    def _related_history(self, request, object_id):
+        """History rows of the operation's items, detainees and citations, newest first,
+        with what each change did. Detainees' personal fields are masked for users who may
+        not see them."""
+        personal_ok = request.user.has_perm("seizures.view_personal_data")
+        kinds = {"+": "created", "~": "changed", "-": "deleted"}
+        rows = []
+        for label, model in (("Evidence item", EvidenceItem), ("Detainee", Detainee), ("Citation", Citation)):
+            records = model.history.filter(operation_id=object_id).select_related("history_user")
+            tracked = [f for f in model.history.model._meta.fields if f.name in {g.name for g in model._meta.fields}]
+            previous = {}
+            for record in records.order_by("id", "history_date", "history_id"):
+                before = previous.get(record.id)
+                if before is None:
+                    changes = [
+                        {"field": f.name, "old": "", "new": getattr(record, f.attname)}
+                        for f in tracked
+                        if f.name not in {"id", "operation"} and getattr(record, f.attname) not in (None, "")
+                    ]
+                else:
+                    changes = [
+                        {"field": c.field, "old": c.old, "new": c.new} for c in record.diff_against(before).changes
+                    ]
+                if model is Detainee and not personal_ok:
+                    for change in changes:
+                        if change["field"] in DetaineeInline.personal_fields:
+                            change["old"] = change["new"] = "(hidden)"
+                previous[record.id] = record
+                rows.append(
+                    {
+                        "when": record.history_date,
+                        "who": record.history_user,
+                        "record": f"{label} #{record.id}",
+                        "kind": kinds.get(record.history_type, record.history_type),
+                        "changes": changes,
+                    }
+                )
+        rows.sort(key=lambda row: row["when"], reverse=True)
+        return rows
+
+    # --- transitions ---
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/transition/<str:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        operation = get_object_or_404(Operation, pk=object_id)
+        if not self.has_view_permission(request, operation):
+            raise PermissionDenied
+        change_url = reverse("admin:seizures_operation_change", args=[operation.pk])
+        queue_url = reverse("admin:seizures_operation_changelist")
+        try:
+            if action == "submit":
+                services.operation_submit(operation=operation, by=request.user)
+                done, target = "submitted for review", change_url
+            elif action == "verify":
+                services.operation_verify(operation=operation, by=request.user)
+                done, target = "verified", queue_url
+            elif action == "reject":
+                services.operation_reject(operation=operation, by=request.user, reason=request.POST.get("reason", ""))
+                done, target = "rejected", queue_url
+            elif action == "reopen":
+                services.operation_reopen(operation=operation, by=request.user, reason=request.POST.get("reason", ""))
+                done, target = "reopened for review", change_url
+            else:
+                raise PermissionDenied
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        self.message_user(request, f"Operation {operation} {done}.", messages.SUCCESS)
+        return HttpResponseRedirect(target)
+
+    @admin.action(description="Verify selected operations", permissions=["verify"])
+    def verify_selected(self, request, queryset):
+        self._apply_to_each(
+            request, queryset, "verified", lambda op: services.operation_verify(operation=op, by=request.user)
+        )
+
+    @admin.action(description="Reject selected operations…", permissions=["verify"])
+    def reject_selected(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if "confirm" in request.POST and reason:
+            self._apply_to_each(
+                request,
+                queryset,
+                "rejected",
+                lambda op: services.operation_reject(operation=op, by=request.user, reason=reason),
+            )
+            return None
+        if "confirm" in request.POST:
+            self.message_user(request, "Say why the operations are rejected.", messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject operations",
+            "opts": self.opts,
+            "operations": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "reason": reason,
+        }
+        return TemplateResponse(request, "admin/seizures/operation/reject_selected.html", context)
+
+    def _apply_to_each(self, request, queryset, done, apply):
+        succeeded, failures = 0, []
+        for operation in queryset.order_by("pk"):
+            try:
+                # One transaction per operation: one refusal does not undo the others.
+                with transaction.atomic():
+                    apply(operation)
+                succeeded += 1
+            except services.WorkflowError as error:
+                failures.append(f"{operation}: {error}")
+        if succeeded:
+            self.message_user(request, f"{succeeded} operation(s) {done}.", messages.SUCCESS)
+        for failure in failures:
+            self.message_user(request, failure, messages.ERROR)

@@ -1,0 +1,138 @@
+"""The demo case: Peru, February 2021, five operations totalling 4,940 kg of cocaine.
+
+The source text is our own wording of publicly reported facts. The operations are the drafts
+a reviewer should find in the queue, each with the sentence it comes from as its citation.
+"""
+
+import datetime
+from decimal import Decimal
+
+DEMO_SOURCE = {
+    "kind": "article",
+    "outlet": "Seizure Records demo desk",
+    "title": "Peru: five February operations take 4,940 kg of cocaine out of circulation",
+    "author": "Demo desk",
+    "published": datetime.date(2021, 3, 1),
+    "language": "en",
+    "text": (
+        "Peru: five February operations take 4,940 kg of cocaine out of circulation\n"
+        "\n"
+        "LIMA — Peruvian police and the armed forces took 4,940 kilograms of cocaine off the "
+        "market in five separate operations between 10 and 25 February 2021, according to "
+        "figures released by the Interior Ministry at the start of March.\n"
+        "\n"
+        "The largest haul came on 11 February at Paita Port, in the Piura region. Officers of the "
+        "PNP Anti-Drug Directorate (DIRANDRO) opened a container of palm-oil bottles bound for "
+        "Panama and found 3,082 kilograms of liquid cocaine mixed into the oil. Two Peruvians and "
+        "two Venezuelans were arrested. Investigators attribute the shipment to a network known as "
+        "Los Aceiteros de Paita.\n"
+        "\n"
+        "From 10 to 12 February, police and the Armed Forces Joint Command worked through a "
+        "riverside camp in Mariscal Ramón Castilla province, in Loreto, near the border with "
+        "Colombia and Brazil. They recovered 600 kilograms of cocaine pressed into bricks and a "
+        "further 300 kilograms in liquid form, and detained four Colombian nationals.\n"
+        "\n"
+        "Also on 10 February, DIRANDRO agents at the port of Callao found 517 kilograms of cocaine "
+        "hydrochloride in a container declared as mineral concentrate. The cargo was to travel to "
+        "France by way of Ecuador and Panama. Nobody was arrested.\n"
+        "\n"
+        "On 14 February a joint police and military patrol intercepted a shipment of 225 kilograms "
+        "of cocaine in Satipo province, in the Junín region.\n"
+        "\n"
+        "The month closed on 25 February with 216 kilograms of cocaine seized by the National "
+        "Police in Alto Amazonas province, Loreto.\n"
+        "\n"
+        "Officials said the February total was the highest for any month since 2019.\n"
+    ),
+}
+
+# Each operation: its fields, its drugs (quantity in kg as stated), its detainees by
+# nationality, and the sentence of the source that supports it.
+DEMO_OPERATIONS = [
+    {
+        "date_start": datetime.date(2021, 2, 11),
+        "country": "PE",
+        "subdivision": "PE-PIU",
+        "place": "Paita Port",
+        "location_type": "seaport",
+        "transport_mode": "sea_container",
+        "agencies": ["DIRANDRO"],
+        "destinations": ["PA"],
+        "transit": [],
+        "criminal_group": "Los Aceiteros de Paita",
+        "drugs": [("cocaine", "liquid", Decimal("3082"), "palm-oil bottles in a container")],
+        "detainees": ["PE", "PE", "VE", "VE"],
+        "quote": "Officers of the PNP Anti-Drug Directorate (DIRANDRO) opened a container of palm-oil bottles "
+        "bound for Panama and found 3,082 kilograms of liquid cocaine mixed into the oil.",
+    },
+    {
+        "date_start": datetime.date(2021, 2, 10),
+        "date_end": datetime.date(2021, 2, 12),
+        "country": "PE",
+        "subdivision": "PE-LOR",
+        "place": "Mariscal Ramón Castilla province",
+        "location_type": "river",
+        "agencies": ["PNP", "CCFFAA"],
+        "destinations": [],
+        "transit": [],
+        "drugs": [
+            ("cocaine", "bricks", Decimal("600"), ""),
+            ("cocaine", "liquid", Decimal("300"), ""),
+        ],
+        "detainees": ["CO", "CO", "CO", "CO"],
+        "quote": "They recovered 600 kilograms of cocaine pressed into bricks and a further 300 kilograms in "
+        "liquid form, and detained four Colombian nationals.",
+    },
+    {
+        "date_start": datetime.date(2021, 2, 10),
+        "country": "PE",
+        "subdivision": "PE-CAL",
+        "place": "port of Callao",
+        "location_type": "seaport",
+        "transport_mode": "sea_container",
+        "agencies": ["DIRANDRO"],
+        "destinations": ["FR"],
+        "transit": ["EC", "PA"],
+        "drugs": [("cocaine", "hydrochloride", Decimal("517"), "container declared as mineral concentrate")],
+        "detainees": [],
+        "quote": "Also on 10 February, DIRANDRO agents at the port of Callao found 517 kilograms of cocaine "
+        "hydrochloride in a container declared as mineral concentrate.",
+    },
+    {
+        "date_start": datetime.date(2021, 2, 14),
+        "country": "PE",
+        "subdivision": "PE-JUN",
+        "place": "Satipo province",
+        "agencies": ["PNP", "CCFFAA"],
+        "destinations": [],
+        "transit": [],
+        "drugs": [("cocaine", "", Decimal("225"), "")],
+        "detainees": [],
+        "quote": "On 14 February a joint police and military patrol intercepted a shipment of 225 kilograms "
+        "of cocaine in Satipo province, in the Junín region.",
+    },
+    {
+        "date_start": datetime.date(2021, 2, 25),
+        "country": "PE",
+        "subdivision": "PE-LOR",
+        "place": "Alto Amazonas province",
+        "agencies": ["PNP"],
+        "destinations": [],
+        "transit": [],
+        "drugs": [("cocaine", "", Decimal("216"), "")],
+        "detainees": [],
+        "quote": "The month closed on 25 February with 216 kilograms of cocaine seized by the National "
+        "Police in Alto Amazonas province, Loreto.",
+    },
+]
+
+# Demo accounts, one per role (two reviewers, to show the four-eyes rule). Demo only: the
+# command that creates them refuses to run in production.
+DEMO_USERS = [
+    # username, group, is_staff, is_superuser, password
+    ("reviewer", "Reviewer", True, False, "demo-reviewer-pass"),
+    ("reviewer2", "Reviewer", True, False, "demo-reviewer2-pass"),
+    ("editor", "Editor", True, False, "demo-editor-pass"),
+    ("partner", "Partner", False, False, "demo-partner-pass"),
+    ("admin", None, True, True, "demo-admin-pass"),
+]

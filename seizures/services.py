@@ -1,0 +1,229 @@
+"""The review workflow: every change of an operation's status, and every edit, goes through here.
+
+    draft ──submit──▶ needs_review ──verify──▶ verified
+      │                 │   ▲                    │
+      └──────reject─────┴───┼── edit ◀───────────┘   (the verified version stays published)
+                  ▼         │
+              rejected ──reopen──▶ needs_review    (verified ──reopen──▶ needs_review, withdrawn)
+
+Admin actions, API views and management commands call these functions; nothing else sets
+`Operation.status`. Each function runs in one transaction, locks the operation row where two
+people could race, and leaves a history row saying who did what.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from seizures.models import Operation, VerifiedVersion
+from seizures.snapshots import operation_snapshot
+
+Status = Operation.Status
+VERIFY_PERMISSION = "seizures.verify_operation"
+EDIT_PERMISSION = "seizures.change_operation"
+
+
+class WorkflowError(Exception):
+    """A transition or edit that the rules refuse. The message is meant for the user."""
+
+
+class ConcurrentEditError(WorkflowError):
+    pass
+
+
+def _lock(operation: Operation) -> Operation:
+    # Row lock until the transaction ends: two reviewers verifying, or a reviewer verifying
+    # while an editor saves, must happen one after the other, each seeing the other's result.
+    return Operation.objects.select_for_update().get(pk=operation.pk)
+
+
+def _require(user, permission: str, action: str) -> None:
+    if user is None or not user.has_perm(permission):
+        raise WorkflowError(f"You do not have permission to {action} operations.")
+
+
+def _who(user) -> str:
+    if user is None:
+        return "the extractor"
+    return user.get_full_name() or user.get_username()
+
+
+def concurrent_edit_message(current: Operation) -> str:
+    editor = _who(current.last_edited_by)
+    when = timezone.localtime(current.last_edited_at).strftime("%Y-%m-%d %H:%M") if current.last_edited_at else "?"
+    return (
+        f"{editor} saved this operation at {when} while you were editing it. "
+        "Your changes were not saved: reload the page to see theirs, then make your changes again."
+    )
+
+
+def four_eyes_blocks(*, operation: Operation, by) -> bool:
+    """Whether the four-eyes rule stops `by` from verifying `operation`: they made its last edit."""
+    return bool(
+        settings.SEIZURES_FOUR_EYES and operation.last_edited_by_id is not None and operation.last_edited_by_id == by.pk
+    )
+
+
+def _save(operation: Operation, *, by, fields: list[str], reason: str) -> None:
+    operation._history_user = by
+    operation._change_reason = reason
+    operation.save(update_fields=[*fields, "updated_at"])
+
+
+def _set_status(operation: Operation, status: str, *, by) -> list[str]:
+    operation.status = status
+    operation.status_changed_at = timezone.now()
+    operation.status_changed_by = by
+    return ["status", "status_changed_at", "status_changed_by"]
+
+
+@transaction.atomic
+def operation_create(*, by: AbstractBaseUser | None, operation: Operation, submit: bool = False) -> Operation:
+    """Save a new operation built by a person (a draft) or by the extractor (`by=None`,
+    straight into review). `operation` is an unsaved, validated instance."""
+    if operation.pk is not None:
+        raise WorkflowError("This operation already exists.")
+    if operation.date_end is None:
+        operation.date_end = operation.date_start
+    operation.status = Status.NEEDS_REVIEW if (by is None or submit) else Status.DRAFT
+    operation.created_by = by
+    operation.last_edited_by = by
+    operation.last_edited_at = timezone.now()
+    operation.status_changed_at = operation.last_edited_at
+    operation.status_changed_by = by
+    operation._history_user = by
+    operation._change_reason = "created"
+    operation.save()
+    return operation
+
+
+def _mark_edited(operation: Operation, *, current: Operation, by: AbstractBaseUser) -> str:
+    """Set the bookkeeping of an edit on `operation` from the locked row `current`; return
+    what the history row should add to its reason."""
+    if current.status == Status.REJECTED:
+        raise WorkflowError("This operation was rejected. Reopen it before editing it.")
+    operation.version = current.version + 1
+    operation.last_edited_by = by
+    operation.last_edited_at = timezone.now()
+    operation.status = current.status
+    operation.verified_version_id = current.verified_version_id
+    if current.status == Status.VERIFIED:
+        _set_status(operation, Status.NEEDS_REVIEW, by=by)
+        return "; back to review (the verified version stays published)"
+    return ""
+
+
+@transaction.atomic
+def operation_update(
+    *, operation: Operation, by: AbstractBaseUser, expected_version: int | None = None, reason: str = "edited"
+) -> Operation:
+    """Save an edited operation: `operation` carries the new field values; its items,
+    detainees and citations, if they changed too, are saved by the caller in the same
+    transaction.
+
+    Refuses the edit when someone saved the operation since the editor loaded it
+    (`expected_version`), so a second reviewer never silently overwrites the first.
+    Editing a verified operation sends it back to review; its verified version stays what
+    partners see until the edit is verified.
+    """
+    _require(by, EDIT_PERMISSION, "edit")
+    current = _lock(operation)
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError(concurrent_edit_message(current))
+    reason += _mark_edited(operation, current=current, by=by)
+    operation._history_user = by
+    operation._change_reason = reason
+    operation.save()
+    return operation
+
+
+@transaction.atomic
+def operation_touch(*, operation: Operation, by: AbstractBaseUser, reason: str) -> Operation:
+    """Record an edit of something that belongs to `operation` (an evidence item, a
+    detainee, a citation) made outside the operation's own form. Only the bookkeeping is
+    written, so a stale copy of the operation can never overwrite its fields."""
+    _require(by, EDIT_PERMISSION, "edit")
+    current = _lock(operation)
+    reason += _mark_edited(current, current=current, by=by)
+    fields = ["version", "last_edited_by", "last_edited_at", "status", "status_changed_at", "status_changed_by"]
+    _save(current, by=by, fields=fields, reason=reason)
+    return current
+
+
+@transaction.atomic
+def operation_submit(*, operation: Operation, by: AbstractBaseUser) -> Operation:
+    _require(by, EDIT_PERMISSION, "submit")
+    operation = _lock(operation)
+    if operation.status != Status.DRAFT:
+        raise WorkflowError(
+            f"Only drafts can be submitted for review; this one is {operation.get_status_display().lower()}."
+        )
+    fields = _set_status(operation, Status.NEEDS_REVIEW, by=by)
+    _save(operation, by=by, fields=fields, reason="submitted for review")
+    return operation
+
+
+@transaction.atomic
+def operation_verify(*, operation: Operation, by: AbstractBaseUser) -> Operation:
+    _require(by, VERIFY_PERMISSION, "verify")
+    operation = _lock(operation)
+    if operation.status != Status.NEEDS_REVIEW:
+        raise WorkflowError(
+            f"Only operations that need review can be verified; this one is {operation.get_status_display().lower()}."
+        )
+    if not operation.citations.exists():
+        raise WorkflowError("An operation needs at least one citation from a source before it can be verified.")
+    if four_eyes_blocks(operation=operation, by=by):
+        raise WorkflowError(
+            "You made the last edit of this operation, so another reviewer must verify it (four-eyes rule)."
+        )
+    now = timezone.now()
+    number = (operation.verified_versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = VerifiedVersion.objects.create(
+        operation=operation, number=number, data=operation_snapshot(operation), verified_by=by, verified_at=now
+    )
+    operation.verified_version = version
+    fields = [*_set_status(operation, Status.VERIFIED, by=by), "verified_version", "rejection_reason"]
+    operation.rejection_reason = ""
+    _save(operation, by=by, fields=fields, reason=f"verified (version {number})")
+    return operation
+
+
+@transaction.atomic
+def operation_reject(*, operation: Operation, by: AbstractBaseUser, reason: str) -> Operation:
+    """Reject an operation that is not a real seizure event (an aggregate, a duplicate
+    report, a misreading). It is withdrawn from partners if it had been verified before."""
+    _require(by, VERIFY_PERMISSION, "reject")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Say why the operation is rejected.")
+    operation = _lock(operation)
+    if operation.status not in (Status.DRAFT, Status.NEEDS_REVIEW):
+        raise WorkflowError(
+            f"Only drafts and operations in review can be rejected; this one is {operation.get_status_display().lower()}."
+        )
+    operation.rejection_reason = reason
+    operation.verified_version = None
+    fields = [*_set_status(operation, Status.REJECTED, by=by), "rejection_reason", "verified_version"]
+    _save(operation, by=by, fields=fields, reason=f"rejected: {reason}")
+    return operation
+
+
+@transaction.atomic
+def operation_reopen(*, operation: Operation, by: AbstractBaseUser, reason: str = "") -> Operation:
+    """Send a verified or rejected operation back to review. A verified one is withdrawn
+    from partners until it is verified again."""
+    _require(by, VERIFY_PERMISSION, "reopen")
+    operation = _lock(operation)
+    if operation.status not in (Status.VERIFIED, Status.REJECTED):
+        raise WorkflowError(
+            f"Only verified or rejected operations can be reopened; this one is {operation.get_status_display().lower()}."
+        )
+    operation.verified_version = None
+    operation.rejection_reason = ""
+    fields = [*_set_status(operation, Status.NEEDS_REVIEW, by=by), "verified_version", "rejection_reason"]
+    reason = (reason or "").strip()
+    _save(operation, by=by, fields=fields, reason=f"reopened: {reason}" if reason else "reopened")
+    return operation

@@ -1,0 +1,58 @@
+"""Changes to sources and citations. A citation is part of the record it supports, so adding
+or removing one counts as an edit of that operation (and sends a verified one back to review)."""
+
+from django.db import transaction
+
+from seizures.services import operation_touch
+from sources.models import Citation, Source
+
+
+@transaction.atomic
+def source_create(*, by, source: Source) -> Source:
+    """Save a new source after checking it (text present, not a duplicate text or URL)."""
+    source.created_by = by
+    source.full_clean()
+    source._history_user = by
+    source.save()
+    return source
+
+
+@transaction.atomic
+def citation_create(
+    *,
+    by,
+    source: Source,
+    operation,
+    quote: str,
+    start: int | None = None,
+    evidence_item=None,
+    detainee=None,
+    field: str = "",
+) -> Citation:
+    """Attach a quote from `source` to `operation` (or one of its items or detainees).
+    Raises ValidationError if the quote is not in the source's text. `by=None` is the
+    extractor, whose citations come with its machine drafts."""
+    citation = Citation(
+        source=source,
+        operation=operation,
+        quote=quote,
+        start=start,
+        evidence_item=evidence_item,
+        detainee=detainee,
+        field=field,
+        created_by=by,
+    )
+    citation.full_clean()
+    citation._history_user = by
+    citation.save()
+    if by is not None:
+        operation_touch(operation=operation, by=by, reason="citation added")
+    return citation
+
+
+@transaction.atomic
+def citation_delete(*, by, citation: Citation) -> None:
+    operation = citation.operation
+    citation._history_user = by
+    citation.delete()
+    operation_touch(operation=operation, by=by, reason="citation removed")
