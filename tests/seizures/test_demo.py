@@ -1,0 +1,54 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Sum
+
+from seizures.models import Detainee, EvidenceItem, Operation
+from seizures.services import operation_verify
+from sources.models import Citation, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo():
+    call_command("load_demo", stdout=__import__("io").StringIO())
+
+
+def test_the_demo_case_is_five_cited_operations_awaiting_review_totalling_4940_kg():
+    load_demo()
+    operations = Operation.objects.all()
+    assert operations.count() == 5
+    assert set(operations.values_list("status", flat=True)) == {Operation.Status.NEEDS_REVIEW}
+    total = EvidenceItem.objects.filter(drug_type="cocaine").aggregate(kg=Sum("quantity_kg"))["kg"]
+    assert total == Decimal("4940")
+    assert Detainee.objects.count() == 8
+    assert sorted(Detainee.objects.values_list("nationality_id", flat=True)) == ["CO"] * 4 + ["PE"] * 2 + ["VE"] * 2
+    source = Source.objects.get()
+    for citation in Citation.objects.all():
+        assert source.text[citation.start : citation.end] == citation.quote
+    assert Citation.objects.values("operation").distinct().count() == 5
+
+
+def test_loading_the_demo_twice_creates_nothing_new():
+    load_demo()
+    load_demo()
+    assert Operation.objects.count() == 5
+    assert Source.objects.count() == 1
+
+
+def test_demo_accounts_log_in_and_a_demo_reviewer_can_verify_a_demo_operation():
+    load_demo()
+    reviewer = authenticate(username="reviewer", password="demo-reviewer-pass")
+    assert reviewer is not None and reviewer.has_perm("seizures.verify_operation")
+    editor = authenticate(username="editor", password="demo-editor-pass")
+    assert editor is not None and not editor.has_perm("seizures.verify_operation")
+    partner = authenticate(username="partner", password="demo-partner-pass")
+    assert partner is not None and not partner.is_staff
+    operation = Operation.objects.get(place="Paita Port")
+    operation_verify(operation=operation, by=reviewer)
+    operation.refresh_from_db()
+    assert operation.status == Operation.Status.VERIFIED
+    assert operation.verified_version.data["criminal_group"] == "Los Aceiteros de Paita"
+    assert operation.verified_version.data["destinations"] == ["PA"]
