@@ -297,7 +297,7 @@ class OperationAdmin(SimpleHistoryAdmin):
 
     def get_ordering(self, request):
         # Newest source first: what was just reported is what reviewers want to see.
-        return [F("newest_source_published").desc(nulls_last=True), "-date_start", "-pk"]
+        return [F("newest_source_date").desc(nulls_last=True), "-date_start", "-pk"]
 
     def get_queryset(self, request):
         drug_items = EvidenceItem.objects.filter(category=EvidenceCategory.DRUG).order_by("pk")
@@ -345,9 +345,9 @@ class OperationAdmin(SimpleHistoryAdmin):
     def status_label(self, operation):
         return format_html('<span class="status status-{}">{}</span>', operation.status, operation.get_status_display())
 
-    @admin.display(description="newest source", ordering="newest_source_published")
+    @admin.display(description="newest source", ordering="newest_source_date")
     def newest_source(self, operation):
-        return operation.newest_source_published or "–"
+        return operation.newest_source_date or "–"
 
     # --- permissions ---
 
@@ -372,6 +372,7 @@ class OperationAdmin(SimpleHistoryAdmin):
                 operation=form.instance, by=request.user, expected_version=form.cleaned_data.get("base_version")
             )
         super().save_related(request, form, formsets, change)
+        services.operation_refresh_newest_source(operation_ids=[form.instance.pk])
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):

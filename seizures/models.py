@@ -143,11 +143,6 @@ class OperationQuerySet(models.QuerySet):
                 ),
                 0,
             ),
-            newest_source_published=Subquery(
-                citations.filter(source__published__isnull=False)
-                .order_by("-source__published")
-                .values("source__published")[:1]
-            ),
         )
 
 
@@ -215,6 +210,12 @@ class Operation(models.Model):
     transport_mode = models.CharField(max_length=20, choices=vocab.TransportMode.choices, blank=True)
     location_type = models.CharField(max_length=20, choices=vocab.LocationType.choices, blank=True)
     summary = models.TextField(blank=True)
+    newest_source_date = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Publication date of the newest source citing it; orders the review queue.",
+    )
 
     # Bookkeeping, written only by seizures.services.
     version = models.PositiveIntegerField(
@@ -249,7 +250,9 @@ class Operation(models.Model):
         help_text="What partners see; kept while a later edit awaits review.",
     )
 
-    history = HistoricalRecords(m2m_fields=[agencies, destinations, transit], excluded_fields=["version"])
+    history = HistoricalRecords(
+        m2m_fields=[agencies, destinations, transit], excluded_fields=["version", "newest_source_date"]
+    )
     objects = OperationQuerySet.as_manager()
 
     class Meta:
@@ -261,6 +264,8 @@ class Operation(models.Model):
         indexes = [
             models.Index(fields=["status", "-date_start"], name="operation_status_date"),
             models.Index(fields=["country", "date_start"], name="operation_country_date"),
+            # The review queue: newest reports first within a status.
+            models.Index(fields=["status", "-newest_source_date", "-date_start"], name="operation_queue"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(date_end__gte=models.F("date_start")), name="operation_dates_ordered"),

@@ -14,7 +14,7 @@ people could race, and leaves a history row saying who did what.
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from seizures.models import Operation, VerifiedVersion
@@ -150,6 +150,19 @@ def operation_touch(*, operation: Operation, by: AbstractBaseUser, reason: str) 
     fields = ["version", "last_edited_by", "last_edited_at", "status", "status_changed_at", "status_changed_by"]
     _save(current, by=by, fields=fields, reason=reason)
     return current
+
+
+def operation_refresh_newest_source(*, operation_ids) -> None:
+    """Recompute the queue's ordering date of these operations: the publication date of the
+    newest source citing each. Called whenever citations or a source's date change."""
+    from sources.models import Citation
+
+    newest = (
+        Citation.objects.filter(operation=OuterRef("pk"), source__published__isnull=False)
+        .order_by("-source__published")
+        .values("source__published")[:1]
+    )
+    Operation.objects.filter(pk__in=list(operation_ids)).update(newest_source_date=Subquery(newest))
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@ from django.db import transaction
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from seizures.services import operation_touch
+from seizures.models import Operation
+from seizures.services import operation_refresh_newest_source, operation_touch
 from sources import services
 from sources.models import Citation, Source
 
@@ -30,7 +31,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            services.source_update(by=request.user, source=obj)
         else:
             services.source_create(by=request.user, source=obj)
 
@@ -51,14 +52,13 @@ class CitationAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         obj.save()
+        previous = form.initial.get("operation") if change else None
+        operation_refresh_newest_source(operation_ids={obj.operation_id, previous} - {None})
         operation_touch(
-            operation=obj.operation, by=request.user, reason="citation added" if not change else "citation changed"
+            operation=obj.operation, by=request.user, reason="citation changed" if change else "citation added"
         )
-        previous = form.initial.get("operation")
-        if change and previous and previous != obj.operation_id:
-            operation_touch(
-                operation=obj.operation.__class__(pk=previous), by=request.user, reason="citation moved away"
-            )
+        if previous and previous != obj.operation_id:
+            operation_touch(operation=Operation(pk=previous), by=request.user, reason="citation moved away")
 
     def delete_model(self, request, obj):
         services.citation_delete(by=request.user, citation=obj)

@@ -3,7 +3,7 @@ or removing one counts as an edit of that operation (and sends a verified one ba
 
 from django.db import transaction
 
-from seizures.services import operation_touch
+from seizures.services import operation_refresh_newest_source, operation_touch
 from sources.models import Citation, Source
 
 
@@ -45,6 +45,7 @@ def citation_create(
     citation.full_clean()
     citation._history_user = by
     citation.save()
+    operation_refresh_newest_source(operation_ids=[operation.pk])
     if by is not None:
         operation_touch(operation=operation, by=by, reason="citation added")
     return citation
@@ -55,4 +56,15 @@ def citation_delete(*, by, citation: Citation) -> None:
     operation = citation.operation
     citation._history_user = by
     citation.delete()
+    operation_refresh_newest_source(operation_ids=[operation.pk])
     operation_touch(operation=operation, by=by, reason="citation removed")
+
+
+@transaction.atomic
+def source_update(*, by, source: Source) -> Source:
+    """Save an edited source (already validated: a text edit may not break its citations).
+    A changed publication date re-orders the operations citing it in the queue."""
+    source._history_user = by
+    source.save()
+    operation_refresh_newest_source(operation_ids=source.citations.values_list("operation_id", flat=True).distinct())
+    return source
