@@ -59,8 +59,10 @@ class SourceFactory(factory.django.DjangoModelFactory):
     published = datetime.date(2021, 3, 1)
     language = "en"
     text = factory.Sequence(
-        lambda n: f"Report {n}. Police seized 120 kilograms of cocaine at the port on Monday. "
-        "Two men were detained. The cargo was bound for Spain."
+        lambda n: (
+            f"Report {n}. Police seized 120 kilograms of cocaine at the port on Monday. "
+            "Two men were detained. The cargo was bound for Spain."
+        )
     )
 
 

@@ -24,7 +24,9 @@ def test_the_agency_registry_is_loaded_with_units_aliases_and_international_bodi
 
 
 def test_roles_hold_exactly_the_permissions_they_need():
-    perms = {g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()} for g in Group.objects.all()}
+    perms = {
+        g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()} for g in Group.objects.all()
+    }
     assert "seizures.verify_operation" in perms["Reviewer"]
     assert "seizures.verify_operation" not in perms["Editor"]
     assert {"seizures.change_operation", "sources.add_citation"} <= perms["Editor"]
