@@ -133,3 +133,7 @@ LOGGING = {
 # Four eyes: whoever verifies an operation must not be the last person who edited it.
 # A one-person team can switch this off; it is on unless explicitly disabled.
 SEIZURES_FOUR_EYES = env_bool("SEIZURES_FOUR_EYES", True)
+
+# History is a record, not an undo button: reverting through simple-history's admin would
+# bypass the review workflow (and its four-eyes rule).
+SIMPLE_HISTORY_REVERT_DISABLED = True

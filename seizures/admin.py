@@ -11,7 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -88,8 +88,18 @@ class OperationChildInline(admin.TabularInline):
         return super().has_delete_permission(request, obj)
 
 
+class PlainDecimalInput(forms.NumberInput):
+    """Shows 3082 rather than 3082.000000: quantities are read against the source's wording."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return super().format_value(value)
+
+
 class EvidenceItemInline(OperationChildInline):
     model = EvidenceItem
+    formfield_overrides = {models.DecimalField: {"widget": PlainDecimalInput(attrs={"step": "any"})}}
     fields = [
         "category",
         "drug_type",
@@ -368,9 +378,17 @@ class OperationAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            was_verified = form.instance.status == Status.VERIFIED
             services.operation_update(
                 operation=form.instance, by=request.user, expected_version=form.cleaned_data.get("base_version")
             )
+            if was_verified:
+                self.message_user(
+                    request,
+                    "This verified operation is back in review with your edit. Partners keep seeing the verified "
+                    "version until another reviewer verifies the edit.",
+                    messages.WARNING,
+                )
         super().save_related(request, form, formsets, change)
         services.operation_refresh_newest_source(operation_ids=[form.instance.pk])
 

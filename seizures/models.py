@@ -110,6 +110,16 @@ class CriminalGroup(models.Model):
 
 # --- Operations --------------------------------------------------------------------------
 
+# Fields only the workflow writes (seizures.services); an edit never takes them from a form.
+OPERATION_WORKFLOW_FIELDS = [
+    "status",
+    "status_changed_at",
+    "status_changed_by",
+    "rejection_reason",
+    "verified_version",
+    "newest_source_date",
+]
+
 
 class OperationQuerySet(models.QuerySet):
     def needing_review(self):
@@ -156,10 +166,8 @@ class Operation(models.Model):
     public_id = models.UUIDField(
         default=uuid.uuid4, unique=True, editable=False, help_text="Stable id shown to partners."
     )
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
-    )
-    rejection_reason = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    rejection_reason = models.TextField(blank=True)
 
     date_start = models.DateField("start date", db_index=True)
     date_end = models.DateField("end date", blank=True, help_text="Same as the start date for a single day.")
@@ -213,17 +221,17 @@ class Operation(models.Model):
     newest_source_date = models.DateField(
         null=True,
         blank=True,
-        editable=False,
         help_text="Publication date of the newest source citing it; orders the review queue.",
     )
 
-    # Bookkeeping, written only by seizures.services.
+    # Bookkeeping, written only by seizures.services. These fields stay `editable` so that
+    # history diffs show them; no form includes them (the admin lists its fields).
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every edit; guards concurrent saves."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     last_edited_by = models.ForeignKey(
@@ -231,21 +239,19 @@ class Operation(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        editable=False,
         related_name="+",
         help_text="Empty for untouched machine drafts.",
     )
-    last_edited_at = models.DateTimeField(null=True, blank=True, editable=False)
-    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_edited_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     verified_version = models.ForeignKey(
         "VerifiedVersion",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        editable=False,
         related_name="+",
         help_text="What partners see; kept while a later edit awaits review.",
     )

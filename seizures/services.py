@@ -17,12 +17,21 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from seizures.models import Operation, VerifiedVersion
+from seizures.models import OPERATION_WORKFLOW_FIELDS, Operation, VerifiedVersion
 from seizures.snapshots import operation_snapshot
 
 Status = Operation.Status
 VERIFY_PERMISSION = "seizures.verify_operation"
 EDIT_PERMISSION = "seizures.change_operation"
+
+
+EDIT_BOOKKEEPING = ["version", "last_edited_by", "last_edited_at", "updated_at"]
+
+
+def operation_fact_fields() -> list[str]:
+    """The fields an edit may change: the facts of the operation, not its record-keeping."""
+    managed = {*OPERATION_WORKFLOW_FIELDS, *EDIT_BOOKKEEPING, "public_id", "created_by", "created_at"}
+    return [f.name for f in Operation._meta.concrete_fields if not f.primary_key and f.name not in managed]
 
 
 class WorkflowError(Exception):
@@ -104,11 +113,14 @@ def _mark_edited(operation: Operation, *, current: Operation, by: AbstractBaseUs
     what the history row should add to its reason."""
     if current.status == Status.REJECTED:
         raise WorkflowError("This operation was rejected. Reopen it before editing it.")
+    # The workflow's fields always come from the locked row, never from the caller's copy,
+    # which may predate a transition (transitions do not bump the version).
+    for name in OPERATION_WORKFLOW_FIELDS:
+        attname = Operation._meta.get_field(name).attname
+        setattr(operation, attname, getattr(current, attname))
     operation.version = current.version + 1
     operation.last_edited_by = by
     operation.last_edited_at = timezone.now()
-    operation.status = current.status
-    operation.verified_version_id = current.verified_version_id
     if current.status == Status.VERIFIED:
         _set_status(operation, Status.NEEDS_REVIEW, by=by)
         return "; back to review (the verified version stays published)"
@@ -135,7 +147,7 @@ def operation_update(
     reason += _mark_edited(operation, current=current, by=by)
     operation._history_user = by
     operation._change_reason = reason
-    operation.save()
+    operation.save(update_fields=[*operation_fact_fields(), *EDIT_BOOKKEEPING, *OPERATION_WORKFLOW_FIELDS])
     return operation
 
 

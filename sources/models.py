@@ -9,7 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from url_normalize import url_normalize
 
-from seizures.models import Detainee, EvidenceItem, Operation
+from seizures.models import OPERATION_WORKFLOW_FIELDS, Detainee, EvidenceItem, Operation
 
 
 def text_sha256(text: str) -> str:
@@ -103,12 +103,25 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(operation=operation)
 
 
+# Record-keeping fields, not facts a source could support.
+NOT_CITABLE = {
+    "id",
+    "operation",
+    "public_id",
+    *OPERATION_WORKFLOW_FIELDS,
+    "version",
+    "last_edited_by",
+    "last_edited_at",
+    "created_by",
+}
+
+
 @functools.cache
 def citable_fields(kind: str) -> frozenset[str]:
     """Names of the fields a citation may support on a record of `kind`."""
     model = {"operation": Operation, "evidence_item": EvidenceItem, "detainee": Detainee}[kind]
     fields = [*model._meta.fields, *model._meta.many_to_many]
-    return frozenset(f.name for f in fields if f.editable and f.name not in {"id", "operation", "public_id"})
+    return frozenset(f.name for f in fields if f.editable and f.name not in NOT_CITABLE)
 
 
 class Citation(models.Model):
