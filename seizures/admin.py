@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F, Prefetch
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -390,7 +390,8 @@ class OperationAdmin(SimpleHistoryAdmin):
                     messages.WARNING,
                 )
         super().save_related(request, form, formsets, change)
-        services.operation_refresh_newest_source(operation_ids=[form.instance.pk])
+        if any(formset.model is Citation and formset.has_changed() for formset in formsets):
+            services.operation_refresh_newest_source(operation_ids=[form.instance.pk])
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
@@ -410,12 +411,10 @@ class OperationAdmin(SimpleHistoryAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        operation = self.get_object(request, object_id)
-        if operation is not None:
-            extra_context.update(self._review_context(request, operation))
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            context.update(self._review_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _review_context(self, request, operation):
         citations = list(Citation.objects.filter(operation=operation).select_related("source"))
@@ -442,7 +441,12 @@ class OperationAdmin(SimpleHistoryAdmin):
     # --- history ---
 
     def history_view(self, request, object_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "related_history": self._related_history(request, object_id)}
+        operation = self.get_object(request, unquote(object_id))
+        if operation is None:
+            raise Http404("No such operation.")
+        if not self.has_view_history_or_change_history_permission(request, operation):
+            raise PermissionDenied
+        extra_context = {**(extra_context or {}), "related_history": self._related_history(request, operation.pk)}
         return super().history_view(request, object_id, extra_context)
 
     def _related_history(self, request, object_id):
@@ -501,8 +505,11 @@ class OperationAdmin(SimpleHistoryAdmin):
     def transition_view(self, request, object_id, action):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        operation = get_object_or_404(Operation, pk=object_id)
-        if not self.has_view_permission(request, operation):
+        operation = self.get_object(request, unquote(object_id))
+        if operation is None:
+            raise Http404("No such operation.")
+        allowed = self.has_change_permission(request) if action == "submit" else self.has_verify_permission(request)
+        if not (allowed and self.has_view_permission(request, operation)):
             raise PermissionDenied
         change_url = reverse("admin:seizures_operation_change", args=[operation.pk])
         queue_url = reverse("admin:seizures_operation_changelist")

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,6 +16,8 @@ class SourceAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "outlet", "url"]
     readonly_fields = ["text_sha256", "created_by", "created_at"]
     show_full_result_count = False
+    # A URL typed without a scheme is taken as https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["kind", "outlet", "title", "author", "url", ("published", "language"), "retrieved_at"]}),
         ("Text", {"fields": ["text", "text_sha256"]}),

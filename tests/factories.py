@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation
+from seizures.services import operation_refresh_newest_source
 from sources.models import Citation, Source
 
 
@@ -110,6 +111,13 @@ class CitationFactory(factory.django.DjangoModelFactory):
     quote = "Police seized 120 kilograms of cocaine at the port on Monday."
     start = factory.LazyAttribute(lambda c: c.source.text.index(c.quote))
     end = factory.LazyAttribute(lambda c: c.start + len(c.quote))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Keep the operation's queue date in step, as the citation services do.
+        citation = super()._create(model_class, *args, **kwargs)
+        operation_refresh_newest_source(operation_ids=[citation.operation_id])
+        return citation
 
 
 def cited_operation(**kwargs) -> Operation:
