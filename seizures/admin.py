@@ -20,6 +20,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from rangefilter.filters import DateRangeFilterBuilder
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from seizures import services
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation, Subdivision
@@ -28,6 +30,23 @@ from sources.highlight import sources_panel
 from sources.models import Citation
 
 Status = Operation.Status
+
+
+class HistoryDisplay(HistoricalRecordContextHelper):
+    """History diffs as a reviewer reads them: choice labels rather than codes, an empty
+    value as a dash rather than "Deleted user (pk=None)", quantities without trailing zeros."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "–"
+        if value in (None, ""):
+            return "–"
+        if field.choices and not field.many_to_many:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return super().prepare_delta_change_value(change, value)
 
 
 # --- Reference data ----------------------------------------------------------------------
@@ -111,6 +130,13 @@ class EvidenceItemInline(OperationChildInline):
         "quantity_kg",
         "concealment",
     ]
+
+
+def _plain(value):
+    """A history value for display: quantities without trailing zeros."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
 
 
 def _choices_once(formfield, queryset):
@@ -424,7 +450,8 @@ class OperationAdmin(SimpleHistoryAdmin):
         transitions = []
         if operation.status == Status.DRAFT and can_edit:
             transitions.append(("submit", "Submit for review"))
-        if operation.status == Status.NEEDS_REVIEW and can_verify:
+        four_eyes_blocked = services.four_eyes_blocks(operation=operation, by=user)
+        if operation.status == Status.NEEDS_REVIEW and can_verify and not four_eyes_blocked:
             transitions.append(("verify", "Verify"))
         if operation.status in (Status.VERIFIED, Status.REJECTED) and can_verify:
             transitions.append(("reopen", "Reopen"))
@@ -435,10 +462,13 @@ class OperationAdmin(SimpleHistoryAdmin):
             "transitions": transitions,
             "can_reject": can_verify and operation.status in (Status.DRAFT, Status.NEEDS_REVIEW),
             "published_version": published,
-            "four_eyes_blocked": services.four_eyes_blocks(operation=operation, by=user),
+            "four_eyes_blocked": four_eyes_blocked,
         }
 
     # --- history ---
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryDisplay(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         operation = self.get_object(request, unquote(object_id))
@@ -464,7 +494,7 @@ class OperationAdmin(SimpleHistoryAdmin):
                 before = previous.get(record.id)
                 if before is None:
                     changes = [
-                        {"field": f.name, "old": "", "new": getattr(record, f.attname)}
+                        {"field": f.name, "old": "", "new": _plain(getattr(record, f.attname))}
                         for f in tracked
                         if f.name not in {"id", "operation"} and getattr(record, f.attname) not in (None, "")
                     ]

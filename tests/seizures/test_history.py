@@ -54,9 +54,11 @@ def test_the_admin_history_page_shows_workflow_changes_with_old_and_new_values(c
     assert response.status_code == 200
     record = response.context["page_obj"].object_list[0]
     changed = {str(change["field"]).lower(): change for change in record.history_delta_changes}
-    assert (changed["status"]["old"], changed["status"]["new"]) == ("needs_review", "rejected")
+    assert (changed["status"]["old"], changed["status"]["new"]) == ("Needs review", "Rejected")
     assert changed["rejection reason"]["new"] == "A monthly total."
     assert "rejected: A monthly total." in response.content.decode()
+    # An empty reference reads as a dash, not as a deleted record.
+    assert "pk=None" not in response.content.decode()
 
 
 def test_rejecting_records_the_reason(operation, reviewer):
@@ -65,7 +67,7 @@ def test_rejecting_records_the_reason(operation, reviewer):
     record = newest(operation)
     assert record.history_user == reviewer
     assert record.history_change_reason == "rejected: An annual total, not one seizure."
-    assert (record.prev_record.status, record.status) == ("needs_review", "rejected")
+    assert (record.prev_record.status, record.status) == ("Needs review", "Rejected")
     assert (record.prev_record.rejection_reason, record.rejection_reason) == ("", "An annual total, not one seizure.")
 
 
