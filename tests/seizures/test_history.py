@@ -67,7 +67,7 @@ def test_rejecting_records_the_reason(operation, reviewer):
     record = newest(operation)
     assert record.history_user == reviewer
     assert record.history_change_reason == "rejected: An annual total, not one seizure."
-    assert (record.prev_record.status, record.status) == ("Needs review", "Rejected")
+    assert (record.prev_record.status, record.status) == ("needs_review", "rejected")
     assert (record.prev_record.rejection_reason, record.rejection_reason) == ("", "An annual total, not one seizure.")
 
 
