@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from seizures.admin import NewCitationInline
+from seizures.admin.inlines import NewCitationInline
 from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.services import operation_verify
 from sources.models import Citation

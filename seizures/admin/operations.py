@@ -1,9 +1,4 @@
-"""The admin is where reviewers and editors work: the review queue is the Operation
-changelist, and the operation page shows the record beside its sources' text.
-
-Every state change goes through `seizures.services`; this module only turns clicks into
-calls and the services' errors into messages.
-"""
+"""The review queue (the Operation changelist) and the operation page."""
 
 from collections import defaultdict
 from decimal import Decimal
@@ -12,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -20,211 +15,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from rangefilter.filters import DateRangeFilterBuilder
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import DeletedObject
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from seizures import services
-from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation, Subdivision
+from seizures.admin.history import HistoryDisplay, plain_value
+from seizures.admin.inlines import CitationInline, DetaineeInline, EvidenceItemInline, NewCitationInline
+from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.vocabularies import DrugType, EvidenceCategory
 from sources.highlight import sources_panel
 from sources.models import Citation
 
 Status = Operation.Status
-
-
-class HistoryDisplay(HistoricalRecordContextHelper):
-    """History diffs as a reviewer reads them: choice labels rather than codes, an empty
-    value as a dash rather than "Deleted user (pk=None)", quantities without trailing zeros."""
-
-    def prepare_delta_change_value(self, change, value):
-        field = self.model._meta.get_field(change.field)
-        if isinstance(value, DeletedObject) and value.pk is None:
-            return "–"
-        if value in (None, ""):
-            return "–"
-        if field.choices and not field.many_to_many:
-            return dict(field.flatchoices).get(value, value)
-        if isinstance(value, Decimal):
-            return format(value.normalize(), "f")
-        return super().prepare_delta_change_value(change, value)
-
-
-# --- Reference data ----------------------------------------------------------------------
-
-
-@admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Subdivision)
-class SubdivisionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "category", "country", "parent"]
-    list_select_related = ["country", "parent"]
-    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "country", "parent"]
-    list_select_related = ["country", "parent"]
-    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["code", "name", "aliases"]
-    autocomplete_fields = ["country", "parent"]
-
-
-@admin.register(CriminalGroup)
-class CriminalGroupAdmin(SimpleHistoryAdmin):
-    list_display = ["name"]
-    search_fields = ["name", "aliases"]
-    autocomplete_fields = ["countries"]
-
-
-# --- Inlines on the operation page -------------------------------------------------------
-
-
-class OperationChildInline(admin.TabularInline):
-    """Items, detainees and citations are edited with their operation, and frozen with it
-    once it is rejected."""
-
-    extra = 0
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.REJECTED:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.REJECTED:
-            return False
-        return super().has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.REJECTED:
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-class PlainDecimalInput(forms.NumberInput):
-    """Shows 3082 rather than 3082.000000: quantities are read against the source's wording."""
-
-    def format_value(self, value):
-        if isinstance(value, Decimal):
-            return format(value.normalize(), "f")
-        return super().format_value(value)
-
-
-class EvidenceItemInline(OperationChildInline):
-    model = EvidenceItem
-    formfield_overrides = {models.DecimalField: {"widget": PlainDecimalInput(attrs={"step": "any"})}}
-    fields = [
-        "category",
-        "drug_type",
-        "form",
-        "description",
-        "quantity",
-        "unit",
-        "currency",
-        "quantity_kg",
-        "concealment",
-    ]
-
-
-def _plain(value):
-    """A history value for display: quantities without trailing zeros."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return value
-
-
-def _choices_once(formfield, queryset):
-    """Give a foreign-key field a plain select whose options are read once per page, not
-    once per inline row (Django re-queries a ModelChoiceField for every form)."""
-    formfield.widget = forms.Select(attrs={"class": "vSelect"})
-    formfield.choices = [("", "---------"), *((obj.pk, str(obj)) for obj in queryset)]
-    return formfield
-
-
-class DetaineeInline(OperationChildInline):
-    model = Detainee
-    personal_fields = ["name", "age"]
-
-    def get_fields(self, request, obj=None):
-        fields = ["nationality", "name", "age", "sex", "role"]
-        if not request.user.has_perm("seizures.view_personal_data"):
-            fields = [f for f in fields if f not in self.personal_fields]
-        return fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "nationality":
-            return _choices_once(formfield, Country.objects.all())
-        return formfield
-
-
-class CitationInline(OperationChildInline):
-    """Existing citations, shown as they are; they can be removed here and are corrected on
-    their own page. New ones are added in the inline below."""
-
-    model = Citation
-    fields = ["source_link", "quote", "supports", "field", "created_by"]
-    readonly_fields = fields
-    verbose_name_plural = "citations"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source", "evidence_item", "detainee", "created_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="source")
-    def source_link(self, citation):
-        url = reverse("admin:sources_source_change", args=[citation.source_id])
-        return format_html('<a href="{}">{}</a>', url, str(citation.source))
-
-    @admin.display(description="supports")
-    def supports(self, citation):
-        if citation.evidence_item_id:
-            return f"Evidence: {citation.evidence_item}"
-        if citation.detainee_id:
-            return str(citation.detainee)
-        return "The operation"
-
-
-class NewCitationInline(OperationChildInline):
-    model = Citation
-    fields = ["source", "quote", "start", "evidence_item", "detainee", "field"]
-    autocomplete_fields = ["source"]
-    extra = 1
-    verbose_name = "new citation"
-    verbose_name_plural = "add citations"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).none()
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # The item and detainee choices are this operation's own records.
-        self._parent = obj
-        return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        parent = getattr(self, "_parent", None)
-        if db_field.name == "evidence_item":
-            queryset = parent.evidence_items.all() if parent else EvidenceItem.objects.none()
-            return _choices_once(formfield, queryset)
-        if db_field.name == "detainee":
-            queryset = parent.detainees.all() if parent else Detainee.objects.none()
-            return _choices_once(formfield, queryset)
-        return formfield
-
-
-# --- The review queue and the operation page ----------------------------------------------
 
 
 class QueueStatusFilter(admin.SimpleListFilter):
@@ -494,7 +294,7 @@ class OperationAdmin(SimpleHistoryAdmin):
                 before = previous.get(record.id)
                 if before is None:
                     changes = [
-                        {"field": f.name, "old": "", "new": _plain(getattr(record, f.attname))}
+                        {"field": f.name, "old": "", "new": plain_value(getattr(record, f.attname))}
                         for f in tracked
                         if f.name not in {"id", "operation"} and getattr(record, f.attname) not in (None, "")
                     ]
