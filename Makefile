@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrations-check setup setup-dev demo clean
+.PHONY: run test lint migrations-check setup setup-dev demo eval clean
 
 # A fresh venv with a current pip: the stock pip 23 mis-resolves some extras (lxml's, which
 # trafilatura needs), so it is upgraded before anything is installed.
@@ -42,6 +42,13 @@ lint: setup-dev
 
 migrations-check: setup-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Extraction quality on the shared corpus, scored by its own scorer.
+CORPUS ?= ../shared/corpus
+eval: setup
+	@mkdir -p var
+	$(BIN)/python manage.py extract $(filter-out %.gold.json,$(wildcard $(CORPUS)/dev/*.json)) --format json > var/predictions.json
+	$(BIN)/python $(CORPUS)/score.py --gold $(CORPUS)/dev --pred var/predictions.json
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,8 +1,13 @@
-"""The rule-based extractor (work in progress: see sources/extraction/README.md)."""
+"""The rule-based extractor: blank spaCy pipelines with phrase matchers and patterns, an
+offline gazetteer and the agency registry. See sources/extraction/README.md."""
+
+from __future__ import annotations
 
 import datetime
 
 from sources.extraction.result import ExtractionResult
+from sources.extraction.rules.events import build, gather
+from sources.extraction.rules.nlp import LANGUAGES, guess_language, parse
 
 VERSION = "0.1.0"
 
@@ -14,4 +19,9 @@ class RuleExtractor:
     def extract(
         self, text: str, *, published: datetime.date | None = None, language: str | None = None
     ) -> ExtractionResult:
-        return ExtractionResult(extractor=self.name, version=self.version, language=language or "", operations=[])
+        language = (language or "").lower()[:2]
+        if language not in LANGUAGES:
+            language = guess_language(text)
+        document = parse(text, language)
+        operations = build(document, published, gather(document, published)) if text.strip() else []
+        return ExtractionResult(extractor=self.name, version=self.version, language=language, operations=operations)

@@ -1,0 +1,118 @@
+"""Agencies named in a report, by name, alias or acronym, resolved against the registry and
+disambiguated by country ("Policía Nacional" in a Colombian story is Colombia's police)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from seizures.registry import AGENCIES
+from sources.extraction.rules.nlp import Document, find_terms, fold
+
+# Aliases that are ordinary words in the other languages or too generic to name one body on
+# their own; they count only when the operation's country agrees.
+GENERIC = {"police", "policia nacional", "marina", "defensa", "gendarmeria", "douane", "prefectura", "aeronaval",
+           "coast guard", "guardia civil", "national police", "federal police", "policia federal", "national guard",
+           "guardacostas"}  # fmt: skip
+
+# Everyday words for a country's police or navy, mapped per country to a registry code.
+NATIONAL = {
+    "police": {"PE": "PNP", "CO": "PONAL", "EC": "PN-EC", "PA": "PN-PA", "ES": "PN-ES", "GT": "PNC-GT", "BR": "PF-BR"},
+    "policia": {"PE": "PNP", "CO": "PONAL", "EC": "PN-EC", "PA": "PN-PA", "ES": "PN-ES", "GT": "PNC-GT"},
+    "navy": {"PE": "MARINA-PE", "CO": "ARC", "EC": "ARMADA-EC", "MX": "SEMAR"},
+    "armada": {"CO": "ARC", "EC": "ARMADA-EC"},
+    "army": {"PE": "EJERCITO-PE", "CO": "EJC", "MX": "SEDENA"},
+    "ejercito": {"PE": "EJERCITO-PE", "CO": "EJC", "MX": "SEDENA"},
+    "attorney general's office": {"CO": "FGN", "MX": "FGR", "PE": "FISCALIA-PE"},
+    "prosecutor's office": {"CO": "FGN", "MX": "FGR", "PE": "FISCALIA-PE"},
+    "fiscalia": {"CO": "FGN", "MX": "FGR", "PE": "FISCALIA-PE"},
+    "customs": {
+        "PE": "SUNAT",
+        "EC": "SENAE",
+        "ES": "SVA-ES",
+        "BR": "RECEITA-BR",
+        "US": "CBP",
+        "NL": "DOUANE-NL",
+        "BE": "DOUANE-BE",
+    },
+    "aduanas": {"PE": "SUNAT", "EC": "SENAE", "ES": "SVA-ES"},
+}
+
+# Words of institutions' names that say nothing of which country's institution it is: an
+# alias made only of these ("Ministerio Público", "Anti-Drug Directorate") needs the
+# operation's country to agree.
+INSTITUTIONAL = set(
+    "the of de del la el los las da do dos das y and e public publico ministry ministerio fiscalia antidrogas "
+    "attorney general's general office prosecutor's prosecutor national nacional police policia navy army marina "
+    "armada ejercito customs aduanas aduana coast guard guardia federal civil service servicio directorate "
+    "direccion anti-drug antidrug anti-narcotics antinarcoticos drug control fuerza fuerzas armed forces armadas "
+    "special force joint command comando conjunto secretariat secretaria defense defensa superintendence "
+    "superintendencia security seguridad investigations investigaciones nation nacion republica republic "
+    "highway rodoviaria policia surveillance vigilancia gendarmeria prefectura naval aeronaval "
+    "guardacostas".split()
+)
+# "Handed over to the Public Ministry" names who takes the case, not who made the seizure.
+_HANDED_OVER = ("disposicion", "disposal of", "handed over to", "disposicao", "custody of", "entregados a")
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    country: str
+    parent: str
+
+
+@dataclass
+class AgencyMention:
+    start: int
+    end: int
+    candidates: tuple[Agency, ...]
+    generic: bool
+
+
+@cache
+def registry() -> tuple[dict[str, tuple[Agency, ...]], dict[str, Agency]]:
+    by_alias: dict[str, list[Agency]] = defaultdict(list)
+    by_code = {}
+    for code, country, parent, name, aliases in AGENCIES:
+        agency = Agency(code, country, parent)
+        by_code[code] = agency
+        for alias in {code, name, *aliases}:
+            key = fold(alias).strip()
+            if agency not in by_alias[key]:
+                by_alias[key].append(agency)
+    return {k: tuple(v) for k, v in by_alias.items()}, by_code
+
+
+def find_agencies(document: Document) -> list[AgencyMention]:
+    by_alias, by_code = registry()
+    mentions = []
+    national_words = {fold(word) for word in NATIONAL}
+    for start, end, term in find_terms(document, "agencies", [a for a in by_alias if a not in national_words]):
+        original = document.text[start:end]
+        # Acronyms count only in capitals ("PCD", not the word "pcd" inside a URL) and
+        # the short ones only as whole words.
+        if term.upper() == original and len(term) <= 3 and not re.fullmatch(r"[A-Z]{2,3}", original):
+            continue
+        if any(cue in document.folded[max(0, start - 30) : start] for cue in _HANDED_OVER):
+            continue
+        generic = term in GENERIC or all(word in INSTITUTIONAL for word in term.split())
+        mentions.append(AgencyMention(start, end, by_alias[term], generic))
+    for start, end, word in find_terms(document, "national", NATIONAL):
+        candidates = tuple(by_code[c] for c in NATIONAL[word].values() if c in by_code)
+        if not any(m.start <= start < m.end for m in mentions):
+            mentions.append(AgencyMention(start, end, candidates, True))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def resolve(mention: AgencyMention, country: str | None) -> Agency | None:
+    """The agency a mention names, given the operation's country."""
+    in_country = [a for a in mention.candidates if a.country == country]
+    if in_country:
+        return in_country[0]
+    if mention.generic or len({a.country for a in mention.candidates}) > 1:
+        return None
+    return mention.candidates[0]

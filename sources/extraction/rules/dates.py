@@ -1,0 +1,180 @@
+"""Dates in a report: "February 10-12, 2021", "del 10 al 12 de abril", "on Dec. 29", "el
+pasado domingo", "na última quarta-feira (18)", "Ayer", "two days later".
+
+Patterns find the date; dateparser reads only the matched words (never a whole paragraph:
+that is slow and misreads ranges and Spanish). A date without a year is the latest such date
+not after the publication date; a weekday is the latest such day before it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import dateparser
+
+MONTHS = {
+    "en": ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"],
+    "pt": ["janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+           "novembro", "dezembro"],
+}  # fmt: skip
+_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+                  "oct": 10, "nov": 11, "dec": 12, "ene": 1, "dic": 12, "setiembre": 9, "fev": 2, "dez": 12}  # fmt: skip
+MONTH_NUMBER = {name: i + 1 for names in MONTHS.values() for i, name in enumerate(names)} | _ABBREVIATIONS
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
+_MONTH2 = _MONTH.replace("?P<month>", "?P<month2>")
+
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "lunes": 0, "martes": 1, "miercoles": 2, "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
+    "segunda-feira": 0, "terca-feira": 1, "quarta-feira": 2, "quinta-feira": 3, "sexta-feira": 4,
+    "segunda": 0, "terca": 1, "quarta": 2, "quinta": 3, "sexta": 4,
+}  # fmt: skip
+_WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
+_DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_TO = r"\s*(?:-|–|to|and|through|until|al|a|y|e|ate)\s*"
+
+PATTERNS = [
+    # February 10-25, 2021 / March 3 and 5 / Feb. 28 to March 2
+    ("range", re.compile(rf"\b{_MONTH}\s+{_DAY}{_TO}(?:{_MONTH2}\s+)?{_DAY2}\b(?:,?\s+{_YEAR})?")),
+    # del 10 al 12 de abril (de 2025) / 10-12 February 2021 / from 10 to 12 February
+    ("range", re.compile(rf"\b{_DAY}{_TO}{_DAY2}\s+(?:de\s+)?{_MONTH}\b(?:,?\s+(?:de\s+|del\s+)?{_YEAR})?")),
+    # February 11, 2021 / Dec. 29 / Nov. 18
+    ("day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:kg|kilo|ton|%|mil))(?:,?\s+{_YEAR})?")),
+    # 4 de setiembre (de 2022) / 11 February 2021
+    ("day", re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH}\b(?:,?\s+(?:de\s+|del\s+)?{_YEAR})?")),
+    # quarta-feira (18) / domingo 4
+    ("weekday_day", re.compile(rf"\b{_WEEKDAY}\s*\(?\s*{_DAY}\s*\)")),
+    ("weekday", re.compile(rf"\b{_WEEKDAY}\b")),
+    ("yesterday", re.compile(r"\b(?:yesterday|ayer|ontem|anteayer|anteontem)\b")),
+    ("later", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|un|uno|dos|tres|cuatro|cinco|um|dois|tres|quatro)"
+                         r"\s+(?:days?|dias?)\s+(?:later|after|despues|mas\s+tarde|depois)\b")),
+    ("later", re.compile(r"\b(?:the\s+(?:next|following)\s+day|al\s+dia\s+siguiente|el\s+dia\s+siguiente|"
+                         r"no\s+dia\s+seguinte|o\s+dia\s+seguinte)\b")),
+    ("same", re.compile(r"\b(?:that\s+same\s+day|the\s+same\s+day|ese\s+mismo|el\s+mismo\s+dia|esa\s+misma|"
+                        r"no\s+mesmo\s+dia|nesse\s+mesmo)\b")),
+    # in March / en febrero / em março (no day): a month, usually of a total
+    ("month", re.compile(rf"\b(?:in|during|en|durante|em|de)\s+{_MONTH}\b(?!\s+\d)")),
+]  # fmt: skip
+
+_LATER_WORDS = {"a": 1, "one": 1, "un": 1, "uno": 1, "um": 1, "two": 2, "dos": 2, "dois": 2, "three": 3,
+                "tres": 3, "four": 4, "cuatro": 4, "quatro": 4, "five": 5, "cinco": 5, "six": 6}  # fmt: skip
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    kind: str  # range, day, weekday, yesterday, later, same, month
+    date_start: datetime.date | None = None
+    date_end: datetime.date | None = None
+    offset_days: int = 0  # for "later": days after the previous operation
+    explicit_year: bool = False
+
+    @property
+    def is_absolute(self) -> bool:
+        return self.date_start is not None and self.kind != "month"
+
+
+def _latest_not_after(month: int, day: int, published: datetime.date | None, language: str) -> datetime.date | None:
+    base = published or datetime.date.today()
+    text = f"{day} {MONTHS['en'][month - 1]} {base.year}"
+    parsed = dateparser.parse(text, languages=["en"], settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+    if parsed is None:
+        return None
+    candidate = parsed.date()
+    if published and candidate > published:
+        try:
+            candidate = candidate.replace(year=candidate.year - 1)
+        except ValueError:
+            return None
+    return candidate
+
+
+def _absolute(month: int, day: int, year: str | None, published, language) -> datetime.date | None:
+    if year:
+        parsed = dateparser.parse(f"{day} {MONTHS['en'][month - 1]} {year}", languages=["en"])
+        return parsed.date() if parsed else None
+    return _latest_not_after(month, day, published, language)
+
+
+def _weekday_before(weekday: int, published: datetime.date | None, strictly: bool) -> datetime.date | None:
+    if published is None:
+        return None
+    delta = (published.weekday() - weekday) % 7
+    if delta == 0 and strictly:
+        delta = 7
+    return published - datetime.timedelta(days=delta)
+
+
+def find_dates(folded: str, *, published: datetime.date | None, language: str) -> list[DateMention]:
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start, end):
+        return all(end <= s or start >= e for s, e in taken)
+
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(folded):
+            if not free(m.start(), m.end()):
+                continue
+            groups = m.groupdict()
+            mention = DateMention(m.start(), m.end(), kind)
+            try:
+                if kind in {"range", "day"}:
+                    month = MONTH_NUMBER[groups["month"]]
+                    day = int(groups["day"])
+                    mention.explicit_year = bool(groups.get("year"))
+                    mention.date_start = _absolute(month, day, groups.get("year"), published, language)
+                    if kind == "range":
+                        month2 = MONTH_NUMBER[groups["month2"]] if groups.get("month2") else month
+                        end = _absolute(month2, int(groups["day2"]), groups.get("year"), published, language)
+                        if mention.date_start and end and end < mention.date_start:
+                            mention.date_start = mention.date_start.replace(year=end.year)
+                        mention.date_end = end
+                    else:
+                        mention.date_end = mention.date_start
+                    if mention.date_start is None or mention.date_end is None:
+                        continue
+                elif kind == "weekday_day":
+                    day = int(groups["day"])
+                    base = published or datetime.date.today()
+                    candidate = base.replace(day=day) if day <= 28 or day <= _month_length(base) else None
+                    if candidate and candidate > base:
+                        candidate = (base.replace(day=1) - datetime.timedelta(days=1)).replace(day=day)
+                    mention.date_start = mention.date_end = candidate
+                    mention.kind = "day"
+                elif kind == "weekday":
+                    before = folded[max(0, m.start() - 22) : m.start()]
+                    strictly = bool(
+                        re.search(r"(?:last|pasado|ultim[oa]|passad[oa])\s*(?:el\s+|la\s+|o\s+|a\s+)?$", before)
+                    )
+                    mention.date_start = mention.date_end = _weekday_before(
+                        WEEKDAYS[groups["weekday"]], published, strictly
+                    )
+                elif kind == "yesterday":
+                    if published:
+                        days = 2 if m.group(0).startswith("ante") else 1
+                        mention.date_start = mention.date_end = published - datetime.timedelta(days=days)
+                        mention.kind = "day"
+                elif kind == "later":
+                    mention.offset_days = _LATER_WORDS.get(groups.get("n") or "", 1)
+                elif kind == "month":
+                    mention.date_start = datetime.date(1, MONTH_NUMBER[groups["month"]], 1)
+            except (ValueError, KeyError):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(mention)
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _month_length(day: datetime.date) -> int:
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return (following - datetime.timedelta(days=1)).day

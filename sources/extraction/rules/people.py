@@ -1,0 +1,140 @@
+"""People detained in an operation, counted by nationality where the text gives one.
+
+"two Peruvians and two Venezuelans were detained", "Three men, two Colombians and an
+Ecuadorian, were captured", "Four men, one of them a Venezuelan citizen, were arrested",
+"fueron capturados un ciudadano mexicano y dos peruanos". People who fled are not counted,
+and "nobody was arrested" is a count of zero.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sources.extraction import lexicon
+from sources.extraction.rules import terms
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|but|mientras|pero|enquanto|mas)\b|\b(?:while|mientras|enquanto)\b")
+_ADJECTIVES = {"suspected", "alleged", "presumed", "other", "presuntos", "supuestos", "suspeitos", "more", "mas",
+               "young", "jovenes", "adult", "adultos"}  # fmt: skip
+_DEFINITE = {"the", "el", "la", "los", "las", "o", "a", "os", "as", "sus", "its", "their"}
+
+
+@dataclass
+class Detentions:
+    start: int
+    end: int
+    total: int
+    by_nationality: dict[str, int] = field(default_factory=dict)
+    none: bool = False  # "nobody was arrested"
+
+
+def _words(text: str, offset: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), offset + m.start(), offset + m.end()) for m in _WORD.finditer(text)]
+
+
+def _count(word: str, language: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    value = lexicon.number_word(word, language, article=True)
+    return int(value) if value is not None else None
+
+
+def _nationality(words, i, language) -> tuple[str | None, int]:
+    """The nationality at words[i] (one or two words), and how many words it took."""
+    if i + 1 < len(words):
+        code = lexicon.nationality(f"{words[i][0]} {words[i + 1][0]}", language)
+        if code:
+            return code, 2
+    return lexicon.nationality(words[i][0], language), 1
+
+
+def _is_person(word: str) -> bool:
+    return word in terms.PERSON_NOUNS or word.rstrip("s") in terms.PERSON_NOUNS
+
+
+def detentions(sentence_text: str, sentence_start: int, language: str) -> Detentions | None:
+    """The detentions a sentence reports (folded text), or None if it reports none."""
+    text = sentence_text
+    if not any(re.search(rf"\b{re.escape(w)}\b", text) for w in terms.DETAIN):
+        return None
+    if any(re.search(rf"\b{re.escape(w)}\b", text) for w in terms.NO_ONE):
+        return Detentions(sentence_start, sentence_start + len(text), 0, none=True)
+    plain, groups, appositive = [], {}, {}
+    position = 0
+    for clause in _CLAUSE_BREAK.split(text):
+        clause_start = text.find(clause, position)
+        position = clause_start + len(clause)
+        if any(re.search(rf"\b{re.escape(w)}\b", clause) for w in terms.FLEE) and not any(
+            re.search(rf"\b{re.escape(w)}\b", clause) for w in terms.DETAIN
+        ):
+            continue
+        words = _words(clause, sentence_start + clause_start)
+        i = 0
+        while i < len(words):
+            word = words[i][0]
+            n = _count(word, language)
+            if n is None or n > 500:
+                # "the Bolivian pilot and co-pilot": a nationality before joined roles
+                if word in _DEFINITE and i + 1 < len(words):
+                    code, width = _nationality(words, i + 1, language)
+                    j = i + 1 + width
+                    roles = 0
+                    while code and j < len(words) and _is_person(words[j][0]):
+                        roles += 1
+                        j += 1
+                        if j < len(words) and words[j][0] in {"and", "y", "e"}:
+                            j += 1
+                    if roles:
+                        groups[code] = groups.get(code, 0) + roles
+                        i = j
+                        continue
+                    if (
+                        code is None
+                        and i + 1 < len(words)
+                        and _is_person(words[i + 1][0])
+                        and not words[i + 1][0].endswith("s")
+                    ):
+                        plain.append(1)
+                i += 1
+                continue
+            # "one of them a Venezuelan": a nationality within a count already made
+            if word in {"one", "uno", "una", "um", "uma"} and i + 3 < len(words) and words[i + 1][0] in {"of", "de"}:
+                code, width = _nationality(words, i + 4, language) if i + 4 < len(words) else (None, 0)
+                if code:
+                    appositive[code] = appositive.get(code, 0) + 1
+                    i += 4 + width
+                    continue
+            j = i + 1
+            while j < len(words) and (words[j][0] in _ADJECTIVES or re.fullmatch(r"\d+-year-old|de", words[j][0])):
+                j += 1
+            code, width = _nationality(words, j, language) if j < len(words) else (None, 0)
+            if code:
+                k = j + width
+                while k < len(words) and _is_person(words[k][0]):
+                    k += 1
+                groups[code] = groups.get(code, 0) + n
+                i = k
+                continue
+            if j < len(words) and _is_person(words[j][0]):
+                k = j + 1
+                while k < len(words) and _is_person(words[k][0]):
+                    k += 1
+                code, width = _nationality(words, k, language) if k < len(words) else (None, 0)
+                if code:  # "un transportista costarricense", "un ciudadano mexicano"
+                    groups[code] = groups.get(code, 0) + n
+                    i = k + width
+                else:
+                    plain.append(n)
+                    i = k
+                continue
+            i += 1
+    by_nationality = dict(groups)
+    for code, n in appositive.items():
+        by_nationality[code] = max(by_nationality.get(code, 0), n)
+    total = max([sum(groups.values()), *(plain or [0])])
+    if total == 0 and not by_nationality:
+        return None
+    total = max(total, sum(by_nationality.values()))
+    return Detentions(sentence_start, sentence_start + len(text), total, by_nationality)

@@ -1,0 +1,114 @@
+"""Places named in a report, resolved with the offline gazetteer: "Paita Port", "the
+Amazonian district of Mariscal Castilla, in Loreto", "Puerto Multimodal Caucedo, en Boca
+Chica", "the port of Callado" (a misspelling of Callao)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sources.extraction import gazetteer as gz
+from sources.extraction.rules.nlp import Document
+
+# Capitalised runs, allowing the small words of place names inside ("Isla del Rey").
+_CANDIDATE = re.compile(
+    r"(?<![\w#])(?:[A-ZÁÉÍÓÚÑÇÂÊÔÃÕ][\w'’.-]*|BR-\d+)(?:\s+(?:(?:de|del|la|las|los|do|da|dos|das|y|e|of|the)\s+)?"
+    r"(?:[A-ZÁÉÍÓÚÑÇÂÊÔÃÕ][\w'’-]*))*"
+)
+_EDGE_WORDS = {"port", "puerto", "porto", "terminal", "province", "provincia", "district", "distrito", "region",
+               "región", "municipality", "municipio", "município", "department", "departamento", "state", "the",
+               "el", "la", "los", "las", "international", "multimodal", "de", "del", "of", "city", "ciudad"}  # fmt: skip
+# Words that start sentences or name things other than places.
+_NOT_PLACES = {"the", "on", "in", "at", "el", "la", "los", "las", "en", "a", "o", "an", "this", "it", "they", "he",
+               "she", "we", "police", "officers", "agents", "agentes", "marines", "troops", "soldiers", "navy",
+               "army", "customs", "according", "según", "segundo", "con", "com", "during", "durante", "between",
+               "entre", "also", "también", "então", "then", "separately", "investigators", "authorities",
+               "when", "once", "some", "no", "nobody", "none", "nadie", "ninguém", "about", "more", "más", "mais",
+               "officials", "office", "national", "federal", "general", "director", "head", "minister", "ministry",
+               "coast", "guard", "special", "service", "servicio", "policía", "polícia", "policia", "fuerza",
+               "armada", "marina", "ejército", "inside", "behind", "after", "before", "two", "three", "four",
+               "dos", "tres", "cuatro", "un", "una", "one", "por", "para", "by", "from", "with", "de",
+               "del", "do", "da", "ese", "esa", "este", "esta", "hasta", "until", "so", "far", "meanwhile"}  # fmt: skip
+
+
+@dataclass
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    place: gz.Place
+
+
+def _variants(words: list[str]):
+    """The phrase, then shorter phrases with edge words ("Port", "provincia") dropped."""
+    n = len(words)
+    seen = {" ".join(words)}
+    yield " ".join(words)  # "Puerto Bolívar" as written, before "Bolívar"
+    for size in range(n, 0, -1):
+        for i in range(0, n - size + 1):
+            part = words[i : i + size]
+            while part and part[0].lower() in _EDGE_WORDS:
+                part = part[1:]
+            while part and part[-1].lower() in _EDGE_WORDS:
+                part = part[:-1]
+            phrase = " ".join(part)
+            if phrase and phrase not in seen:
+                seen.add(phrase)
+                yield phrase
+
+
+def _sentence_initial(document: Document, start: int) -> bool:
+    before = document.text[max(0, start - 3) : start]
+    return start == 0 or not before.strip() or before.rstrip()[-1:] in {".", "!", "?", "\n", "#", "|", "“", '"'}
+
+
+def _plausible(place: gz.Place, country_hint: str | None, initial: bool) -> bool:
+    """Far-away homonyms of ordinary words ("Forces", "Ayer") are not places of the story:
+    a place outside the story's country must be a port, a region or a large city."""
+    if place.kind == "country":
+        return False
+    if country_hint is None or place.country == country_hint:
+        return not initial or place.kind in {"port", "admin1", "admin2"} or place.population >= 20000
+    return place.kind in {"port", "admin1"} or place.population >= 200000
+
+
+def find_places(document: Document, *, country_hint: str | None = None) -> list[PlaceMention]:
+    gazetteer = gz.gazetteer()
+    found = []
+    for match in _CANDIDATE.finditer(document.text):
+        words = match.group(0).split()
+        if len(words) == 1 and words[0].lower() in _NOT_PLACES:
+            continue
+        for phrase in _variants(words):
+            if phrase.lower() in _NOT_PLACES or len(phrase) < 3:
+                continue
+            offset = match.group(0).find(phrase)
+            initial = _sentence_initial(document, match.start() + max(offset, 0)) and " " not in phrase
+            place = gazetteer.best(phrase, country=country_hint)
+            if (place is None or place.country != country_hint) and len(phrase) >= 6 and country_hint:
+                place = gazetteer.fuzzy(phrase, country=country_hint, score_cutoff=85) or place
+            if place is not None and _plausible(place, country_hint, initial):
+                start = match.start() + max(offset, 0)
+                found.append(PlaceMention(start, start + len(phrase), phrase, place))
+                break
+    return found
+
+
+def country_mentions(document: Document) -> list[tuple[int, int, str]]:
+    """Countries named in the text, as (start, end, alpha-2)."""
+    found = []
+    for match in _CANDIDATE.finditer(document.text):
+        phrase = match.group(0)
+        code = gz.country_from_name(phrase, document.language)
+        if code is None:
+            words = phrase.split()
+            for size in range(len(words) - 1, 0, -1):
+                for i in range(0, len(words) - size + 1):
+                    code = gz.country_from_name(" ".join(words[i : i + size]), document.language)
+                    if code:
+                        break
+                if code:
+                    break
+        if code:
+            found.append((match.start(), match.end(), code))
+    return found

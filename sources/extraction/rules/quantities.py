@@ -1,0 +1,184 @@
+"""Amounts of drugs, cash and other evidence: "3,082 kg of liquid cocaine", "half a ton of
+marijuana", "3 kilos 120 gramos de pasta básica", "US$12,400 in cash", "two pistols"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sources.extraction import lexicon
+from sources.extraction.rules import terms
+from sources.extraction.rules.nlp import Document, find_terms, fold
+
+_NUM = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = r"(?:\s+(?:million|millions|millon|millones|milhao|milhoes|mil|thousand))?"
+_UNIT = (
+    r"kgs?|kilos?|kilogram(?:me)?s?|kilogramos?|quilos?|quilogramas?|g|grams?|gramos?|gramas?|"
+    r"mg|milligrams?|metric\s+tons?|tons?|tonnes?|toneladas?|t|lbs?|pounds?|libras?|ounces?|oz|onzas?|"
+    r"liters?|litres?|litros?|l|gallons?|galones?|galoes"
+)
+_APPROX = (
+    r"(?:about|approximately|around|roughly|some|nearly|almost|more\s+than|over|at\s+least|close\s+to|"
+    r"up\s+to|less\s+than|alrededor\s+de|cerca\s+de|casi|mas\s+de|unos|unas|aproximadamente|quase|"
+    r"mais\s+de|menos\s+de|pouco\s+mais\s+de|poco\s+mas\s+de)\s+"
+)
+_WORD_AMOUNT = (
+    r"half\s+a|a\s+half|media|meia|a\s+quarter\s+of\s+a|one|a|an|una|uma|un|um|two|three|four|five|six|seven|"
+    r"eight|nine|ten|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|duas|dois|quatro|sete|oito|nove|dez"
+)
+
+QUANTITY = re.compile(
+    rf"(?P<approx>{_APPROX})?"
+    rf"(?:(?P<num>{_NUM})(?P<scale>{_SCALE})|(?P<word>{_WORD_AMOUNT}))\s*(?P<unit>{_UNIT})\b"
+    rf"(?:\s*(?:y|e|and|,)?\s*(?P<num2>\d+(?:[.,]\d+)?)\s*(?P<unit2>gramos|gramas|grams|g)\b)?"
+)
+CASH = re.compile(rf"(?P<sign>us\$|usd|r\$|s/\.?|\$|€|eur)\s*(?P<num>{_NUM}){_SCALE}")
+COUNT_WORD = re.compile(rf"(?P<num>{_NUM})|(?P<word>[a-z]+)")
+
+_WORD_VALUES = {
+    "half a": Decimal("0.5"),
+    "a half": Decimal("0.5"),
+    "media": Decimal("0.5"),
+    "meia": Decimal("0.5"),
+    "a quarter of a": Decimal("0.25"),
+}
+
+
+@dataclass
+class Amount:
+    start: int
+    end: int
+    quantity: Decimal  # as stated, in `unit`
+    unit: str  # canonical code: kg, g, t, lb, oz, l, ml
+    approximate: bool
+
+    @property
+    def kg(self) -> Decimal | None:
+        return lexicon.kilograms(self.quantity, self.unit)
+
+
+@dataclass
+class DrugMention:
+    amount: Amount
+    drug_type: str
+    form: str | None
+    term_start: int
+    term_end: int
+
+    @property
+    def start(self) -> int:
+        return self.amount.start
+
+
+def _value(match: re.Match, language: str) -> Decimal | None:
+    if match.group("num"):
+        return lexicon.parse_amount(match.group("num") + (match.group("scale") or ""), language)
+    word = re.sub(r"\s+", " ", match.group("word"))
+    if word in _WORD_VALUES:
+        return _WORD_VALUES[word]
+    return Decimal(lexicon.number_word(word, language, article=True) or 0) or None
+
+
+def amounts(document: Document) -> list[Amount]:
+    """Every mass or volume in the text."""
+    found = []
+    for match in QUANTITY.finditer(document.folded):
+        # A bare "t" or "l" is a unit only right after a numeral ("2 t"), never after a word.
+        unit_text = re.sub(r"\s+", " ", match.group("unit"))
+        if unit_text in {"t", "l", "g"} and not match.group("num"):
+            continue
+        if match.group("word") in {"a", "an", "un", "um", "una", "uma", "one"} and unit_text in {"g", "l", "t"}:
+            continue
+        value = _value(match, document.language)
+        if value is None or value <= 0:
+            continue
+        quantity, unit = lexicon.to_canonical(value, unit_text)
+        if match.group("num2"):
+            extra = lexicon.parse_number(match.group("num2"), document.language)
+            if extra is not None and unit == "kg":
+                quantity = quantity + extra / 1000
+        start = match.start("num") if match.group("num") else match.start("word")
+        if match.group("approx"):
+            start = match.start()
+        found.append(Amount(start, match.end(), quantity, unit, bool(match.group("approx"))))
+    return found
+
+
+def drug_mentions(document: Document) -> list[DrugMention]:
+    """Masses tied to a drug: the drug named just after the amount ("380 kg of cocaine"), or
+    else just before it ("ecstasy tablets weighing 840 grams"), within the same clause."""
+    drugs = find_terms(document, "drugs", terms.DRUGS)
+    not_drugs = find_terms(document, "not_drugs", terms.NOT_DRUGS)
+    forms = find_terms(document, "forms", terms.FORMS)
+    found = []
+    all_amounts = [a for a in amounts(document) if a.kg is not None or a.unit in {"l", "ml"}]
+    for i, amount in enumerate(all_amounts):
+        sentence = document.sentence_at(amount.start)
+        next_start = all_amounts[i + 1].start if i + 1 < len(all_amounts) else sentence.end
+        prev_end = all_amounts[i - 1].end if i > 0 else sentence.start
+        window_end = min(sentence.end, next_start, amount.end + 60)
+        window_start = max(sentence.start, prev_end, amount.start - 70)
+        after = [d for d in drugs if amount.end <= d[0] < window_end]
+        # "2,100 kilograms of chemical precursors": the thing weighed is named right after.
+        blocked = [
+            n for n in not_drugs if amount.end <= n[0] < min(amount.end + 30, after[0][0] if after else window_end)
+        ]
+        if blocked:
+            continue
+        if after:
+            term = after[0]
+        else:
+            before = [d for d in drugs if window_start <= d[0] and d[1] <= amount.start]
+            if not before:
+                # A weight with no drug named near it; the caller may still give it the
+                # operation's drug ("un total de 567 kilogramos").
+                found.append(DrugMention(amount, "", None, amount.start, amount.end))
+                continue
+            term = before[-1]
+        drug_type, form = terms.DRUGS[term[2]]
+        if form is None:
+            nearby = [f for f in forms if window_start <= f[0] < window_end and abs(f[0] - term[0]) < 40]
+            if nearby:
+                form = terms.FORMS[nearby[0][2]]
+        found.append(DrugMention(amount, drug_type, form, term[0], term[1]))
+    return found
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+    category: str
+    description: str
+    count: int | None
+    currency: str = ""
+    amount: Decimal | None = None
+
+
+def other_evidence(document: Document) -> list[Evidence]:
+    """Phones, weapons, vehicles, vessels, documents, and cash."""
+    found = []
+    for start, end, term in find_terms(document, "evidence", terms.EVIDENCE):
+        category, description = terms.EVIDENCE[term]
+        before = document.folded[max(0, start - 25) : start].split()
+        count = None
+        for word in reversed(before[-3:]):
+            value = lexicon.parse_number(word, document.language) if word[:1].isdigit() else None
+            value = value if value is not None else lexicon.number_word(word, document.language, article=True)
+            if value is not None:
+                count = int(value)
+                break
+        found.append(Evidence(start, end, category, description, count))
+    for match in CASH.finditer(document.folded):
+        amount = lexicon.parse_amount(match.group(0)[match.start("num") - match.start() :], document.language)
+        tail = document.folded[match.end() : match.end() + 25]
+        if amount is None or not any(word in tail for word in terms.CASH_WORDS):
+            continue  # a value or a price, not cash found
+        currency = terms.CURRENCY_SIGNS.get(match.group("sign"), "")
+        found.append(Evidence(match.start(), match.end(), "cash", "cash", None, currency, amount))
+    return found
+
+
+def folded_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9$/-]+", fold(text))
