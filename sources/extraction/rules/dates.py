@@ -82,26 +82,22 @@ class DateMention:
         return self.date_start is not None and self.kind != "month"
 
 
-def _latest_not_after(month: int, day: int, published: datetime.date | None, language: str) -> datetime.date | None:
+def _parse(words: str, month: int, day: int, year: str | None, published, language) -> datetime.date | None:
+    """The date `words` ("Dec. 29", "4 de setiembre", "February 10, 2021") name, read by
+    dateparser as of the publication date, preferring the past: a date without a year is the
+    latest such date not after publication. The pattern's own reading of the day and month
+    is the check (and the answer, should dateparser not read the words)."""
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+    if published is not None:
+        settings["RELATIVE_BASE"] = datetime.datetime.combine(published, datetime.time())
+    parsed = dateparser.parse(words, languages=[language, "en"], settings=settings)
+    if parsed is not None and (parsed.month, parsed.day) == (month, day) and (not year or parsed.year == int(year)):
+        return parsed.date()
     base = published or datetime.date.today()
-    text = f"{day} {MONTHS['en'][month - 1]} {base.year}"
-    parsed = dateparser.parse(text, languages=["en"], settings={"REQUIRE_PARTS": ["day", "month", "year"]})
-    if parsed is None:
-        return None
-    candidate = parsed.date()
-    if published and candidate > published:
-        try:
-            candidate = candidate.replace(year=candidate.year - 1)
-        except ValueError:
-            return None
+    candidate = datetime.date(int(year) if year else base.year, month, day)
+    if not year and candidate > base:
+        candidate = candidate.replace(year=candidate.year - 1)
     return candidate
-
-
-def _absolute(month: int, day: int, year: str | None, published, language) -> datetime.date | None:
-    if year:
-        parsed = dateparser.parse(f"{day} {MONTHS['en'][month - 1]} {year}", languages=["en"])
-        return parsed.date() if parsed else None
-    return _latest_not_after(month, day, published, language)
 
 
 def _weekday_before(weekday: int, published: datetime.date | None, strictly: bool) -> datetime.date | None:
@@ -113,7 +109,12 @@ def _weekday_before(weekday: int, published: datetime.date | None, strictly: boo
     return published - datetime.timedelta(days=delta)
 
 
-def find_dates(folded: str, *, published: datetime.date | None, language: str) -> list[DateMention]:
+def find_dates(
+    folded: str, *, published: datetime.date | None, language: str, original: str | None = None
+) -> list[DateMention]:
+    """Dates in `folded` (the folded text); `original` is the text as written, which
+    dateparser reads."""
+    original = original if original is not None else folded
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -130,11 +131,20 @@ def find_dates(folded: str, *, published: datetime.date | None, language: str) -
                 if kind in {"range", "day"}:
                     month = MONTH_NUMBER[groups["month"]]
                     day = int(groups["day"])
-                    mention.explicit_year = bool(groups.get("year"))
-                    mention.date_start = _absolute(month, day, groups.get("year"), published, language)
+                    year = groups.get("year")
+                    mention.explicit_year = bool(year)
+                    month_words = original[m.start("month") : m.end("month")]
+                    first = original[m.start() : m.end()] if kind == "day" else f"{day} {month_words} {year or ''}"
+                    mention.date_start = _parse(first.strip(), month, day, year, published, language)
                     if kind == "range":
                         month2 = MONTH_NUMBER[groups["month2"]] if groups.get("month2") else month
-                        end = _absolute(month2, int(groups["day2"]), groups.get("year"), published, language)
+                        month2_words = (
+                            original[m.start("month2") : m.end("month2")] if groups.get("month2") else month_words
+                        )
+                        day2 = int(groups["day2"])
+                        end = _parse(
+                            f"{day2} {month2_words} {year or ''}".strip(), month2, day2, year, published, language
+                        )
                         if mention.date_start and end and end < mention.date_start:
                             mention.date_start = mention.date_start.replace(year=end.year)
                         mention.date_end = end

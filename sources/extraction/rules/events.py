@@ -92,7 +92,9 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
         drugs=drug_mentions(document),
         dates=[
             d
-            for d in find_dates(document.folded, published=published, language=document.language)
+            for d in find_dates(
+                document.folded, published=published, language=document.language, original=document.text
+            )
             if not _REPORTING.search(document.folded[max(0, d.start - 40) : d.start])
         ],
         places=find_places(document, country_hint=hint),
