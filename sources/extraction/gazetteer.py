@@ -93,14 +93,14 @@ def _without_article(key: str) -> str | None:
 
 # Compiled per language; every pattern is anchored and case-insensitive. "puerto"/"porto"
 # and "ciudad"/"cidade" are only removed with their "de": "Puerto Bolívar", "Puerto Inca"
-# and "Porto Alegre" are names.
+# and "Porto Alegre" are names, and so are "Ciudad del Este" and "Ciudad del Carmen".
 _PREFIXES = {
     "en": [
         r"(?:the\s+)?(?:province|district|municipality|department|region|state|city|port)\s+of\s+",
     ],
     "es": [
         r"(?:(?:el|la)\s+)?(?:provincia|distrito|municipio|departamento|regi[oó]n|estado|cant[oó]n)(?:\s+del?)?\s+",
-        r"(?:(?:el|la)\s+)?(?:ciudad|puerto)\s+del?\s+",
+        r"(?:(?:el|la)\s+)?(?:ciudad\s+de|puerto\s+del?)\s+",
     ],
     "pt": [
         r"(?:(?:o|a)\s+)?(?:prov[ií]ncia|distrito|munic[ií]pio|departamento|regi[aã]o|estado)(?:\s+d[eoa]s?)?\s+",
@@ -559,8 +559,9 @@ def country_from_name(name: str, language: str | None = None) -> str | None:
 class Gazetteer:
     """Every indexed place by its normalised names. Build it through `gazetteer()`.
 
-    Records are kept column-wise and a `Place` is made only for what a lookup returns, so
-    the index holds ~390,000 names in ~100 MB and builds in ~2.5 s.
+    Records are kept column-wise and a `Place` is made only for what a lookup returns: some
+    232,000 places under 233,000 keys take ~95 MB and ~1.6 s to build on a 2-core machine;
+    an exact lookup takes a few microseconds.
     """
 
     def __init__(self, *, min_city_population: int = MIN_CITY_POPULATION) -> None:
@@ -725,6 +726,7 @@ class Gazetteer:
         # Puerto Rico (US-PR), Aruba (NL-AW) and Guadeloupe (FR-971) are subdivisions of
         # another country in ISO 3166-2 and countries in ISO 3166-1: the country they are.
         return kind == "admin1" and not _is_territory(self._admin1[rid])
+
     def _add_table_places(self) -> None:
         for name, aliases, country, admin1, latitude, longitude in PORTS:
             self._add(name, country, admin1, "port", _keys([name, *aliases]), 0, latitude, longitude)
@@ -906,5 +908,5 @@ def _subdivision_admin1(store) -> list[str | None]:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """The process's gazetteer, built on first use (~2.5 s) and shared afterwards."""
+    """The process's gazetteer, built on first use (~1.6 s) and shared afterwards."""
     return Gazetteer()

@@ -184,7 +184,8 @@ PORTS: list[tuple[str, tuple[str, ...], str, str | None, float, float]] = [
     ("Haina Oriental", ("Puerto Haina Oriental",), "DO", "DO-40", 18.42, -70.00),
     ("Puerto Plata", ("Puerto de Puerto Plata",), "DO", "DO-35", 19.81, -70.69),
     ("San Pedro de Macorís", ("Puerto de San Pedro de Macorís",), "DO", "DO-39", 18.45, -69.30),
-    ("Kingston", ("Kingston Container Terminal", "Port of Kingston"), "JM", "JM-01", 17.98, -76.83),
+    # The downtown waterfront; the container terminal further west may lie in St Andrew.
+    ("Kingston", ("Port of Kingston", "Kingston Harbour"), "JM", "JM-01", 17.97, -76.79),
     ("Port of Spain", ("Puerto España",), "TT", "TT-POS", 10.65, -61.52),
     ("Freeport", ("Freeport Container Port", "Freeport Harbour"), "BS", "BS-FP", 26.52, -78.77),
     ("Port of San Juan", ("Puerto de San Juan",), "PR", None, 18.46, -66.10),
@@ -302,7 +303,7 @@ EXTRA_PLACES: list[tuple[str, tuple[str, ...], str, str | None, str, float | Non
     ("Villa Tunari", (), "BO", "BO-C", "city", -16.97, -65.42),
     # Peruvian news shortens the province Mariscal Ramón Castilla (Loreto) to "Mariscal
     # Castilla"; GeoNames' towns of that name are hamlets in La Libertad and San Martín.
-    ("Mariscal Ramón Castilla", ("Mariscal Castilla", "Ramón Castilla"), "PE", "PE-LOR", "admin2", -3.91, -70.51),
+    ("Mariscal Castilla", (), "PE", "PE-LOR", "admin2", -3.91, -70.51),
     ("El Estrecho", (), "PE", "PE-LOR", "city", -2.45, -72.67),
     # The Pearl Islands belong to Balboa district, Panamá province.
     ("Isla del Rey", ("Isla Del Rey", "Isla San Miguel"), "PA", "PA-8", "city", 8.38, -78.92),
