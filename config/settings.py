@@ -137,3 +137,13 @@ SEIZURES_FOUR_EYES = env_bool("SEIZURES_FOUR_EYES", True)
 # History is a record, not an undo button: reverting through simple-history's admin would
 # bypass the review workflow (and its four-eyes rule).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Ingestion ---------------------------------------------------------------------------
+# The largest file or pasted text taken in. A news article is tens of kilobytes even as a
+# saved web page; anything past a few megabytes is a wrong file, not an article.
+SOURCES_MAX_BYTES = env_int("SOURCES_MAX_BYTES", 5 * 1024 * 1024)
+if SOURCES_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("SOURCES_MAX_BYTES must be a positive number of bytes.")
+# Languages the detector may answer when a source comes without one (ISO 639-1). Keeping the
+# list to the languages the sources are written in avoids guesses like Galician for Spanish.
+SOURCES_LANGUAGES = env_list("SOURCES_LANGUAGES", ["en", "es", "pt", "fr"])

@@ -1,12 +1,74 @@
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from seizures.models import Operation
 from seizures.services import operation_refresh_newest_source, operation_touch
-from sources import services
-from sources.models import Citation, Source
+from sources import ingestion, services
+from sources.models import Citation, ExtractionRun, Source
+from sources.text import TextError, check_size, clean_text, format_size
+
+UPLOAD_SUFFIXES = (*sorted(ingestion.TEXT_SUFFIXES), *sorted(ingestion.HTML_SUFFIXES))
+
+
+class SourceAddForm(forms.ModelForm):
+    """A new source: its text pasted, or a .txt or .html file uploaded (a web page is reduced
+    to its article, and what the page says about itself fills the fields left empty)."""
+
+    # Declared here as the admin's formfield_overrides do not reach a form's own class.
+    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
+    upload = forms.FileField(
+        label="or upload a file",
+        required=False,
+        help_text=f"A .txt file (UTF-8) or a saved web page (.html), at most {format_size(settings.SOURCES_MAX_BYTES)}.",
+    )
+
+    class Meta:
+        model = Source
+        fields = ["kind", "outlet", "title", "author", "url", "published", "language", "retrieved_at", "text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False
+        self.fields["text"].help_text = "Paste the full text as published, or upload a file below."
+
+    def clean(self):
+        cleaned = super().clean()
+        text, upload = (cleaned.get("text") or "").strip(), cleaned.get("upload")
+        if text and upload:
+            raise forms.ValidationError("Paste the text or upload a file, not both.")
+        if upload:
+            self._read_upload(cleaned, upload)
+        elif text:
+            try:
+                check_size(len(text.encode("utf-8")))
+                cleaned["text"] = clean_text(text)
+            except TextError as error:
+                self.add_error("text", str(error))
+        elif "upload" not in self.errors:
+            self.add_error("text", "Paste the source's text, or upload a .txt or .html file.")
+        return cleaned
+
+    def _read_upload(self, cleaned, upload):
+        name = upload.name or ""
+        if not name.lower().endswith(UPLOAD_SUFFIXES):
+            self.add_error("upload", f"Upload a .txt or .html file; {name!r} is neither.")
+            return
+        try:
+            check_size(upload.size)
+            data = upload.read(settings.SOURCES_MAX_BYTES + 1)
+            metadata = {key: cleaned.get(key) for key in ingestion.METADATA}
+            source = ingestion.source_from_bytes(data, filename=name, **metadata)
+        except (TextError, ingestion.IngestError) as error:
+            self.add_error("upload", str(error))
+            return
+        for field in [*ingestion.METADATA, "text"]:
+            if field in self.fields:
+                cleaned[field] = getattr(source, field)
 
 
 @admin.register(Source)
@@ -14,14 +76,14 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "outlet", "kind", "published", "language", "citation_count"]
     list_filter = ["kind", "language", "published"]
     search_fields = ["title", "outlet", "url"]
-    readonly_fields = ["text_sha256", "created_by", "created_at"]
+    readonly_fields = ["text_sha256", "created_by", "created_at", "last_extraction"]
     show_full_result_count = False
     # A URL typed without a scheme is taken as https:// (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["kind", "outlet", "title", "author", "url", ("published", "language"), "retrieved_at"]}),
         ("Text", {"fields": ["text", "text_sha256"]}),
-        ("Record", {"fields": ["created_by", "created_at"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["created_by", "created_at", "last_extraction"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
@@ -31,11 +93,49 @@ class SourceAdmin(SimpleHistoryAdmin):
     def citation_count(self, source):
         return source.citation_total
 
+    add_fieldsets = [
+        (None, {"fields": ["kind", "outlet", "title", "author", "url", ("published", "language"), "retrieved_at"]}),
+        (
+            "Text",
+            {
+                "fields": ["text", "upload"],
+                "description": "Operations are drafted from the text when the source is saved; the language is "
+                "detected if left empty.",
+            },
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = SourceAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if change:
             services.source_update(by=request.user, source=obj)
-        else:
-            services.source_create(by=request.user, source=obj)
+            return
+        result = ingestion.source_ingest(by=request.user, source=obj)
+        language = f"language {obj.language}" if obj.language else "language not detected: please set it"
+        self.message_user(request, f"Source #{obj.pk} ({language}). {ingestion.describe_run(result.run)}")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ingestion.IngestError as error:
+            # Refused after the form's checks (another upload of the same text an instant
+            # earlier): the whole save was rolled back.
+            self.message_user(request, f"The source was not saved: {error}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    @admin.display(description="last extraction")
+    def last_extraction(self, source):
+        run = ExtractionRun.objects.filter(source=source).order_by("-created_at", "-pk").first()
+        if run is None:
+            return "–"
+        return f"{run.created_at:%Y-%m-%d %H:%M} · {ingestion.describe_run(run)}"
 
 
 @admin.register(Citation)

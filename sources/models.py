@@ -200,3 +200,60 @@ class Citation(models.Model):
             errors["field"] = f"'{self.field}' is not a field of the cited {self.target_kind.replace('_', ' ')}."
         if errors:
             raise ValidationError(errors)
+
+
+# --- Extraction ----------------------------------------------------------------------------
+
+
+class ExtractionRun(models.Model):
+    """One pass of an extractor over a source: exactly what it returned (every value with the
+    span of text it came from), kept so that a reviewer can see what the machine proposed and
+    why, and so that a later extractor version can be compared with this one."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="extraction_runs")
+    extractor = models.CharField(max_length=100)
+    version = models.CharField(max_length=50)
+    output = models.JSONField(help_text="The extractor's result (ExtractionResult.to_dict()).")
+    duration = models.DurationField(help_text="How long the extractor took.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["source", "-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.extractor} {self.version} on source #{self.source_id}"
+
+
+class OperationProposal(models.Model):
+    """One operation an extraction run proposed, and what ingestion did with it.
+
+    `data` is the extracted operation as the extractor gave it (values with their spans and
+    confidence). The operation it was created from, merged into, or kept beside is linked,
+    so its page can show the machine's proposal next to what the reviewer decided.
+    """
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "Created a draft operation"
+        UPDATED = "updated", "Updated an untouched draft"
+        UNCHANGED = "unchanged", "Confirmed an untouched draft's values"
+        CITED = "cited", "Matched an existing operation; the source was added as a citation"
+        KEPT = "kept", "Kept beside an operation a person had edited or verified"
+        SKIPPED = "skipped", "Not recorded"
+
+    # The outcomes after which the operation holds this proposal's values.
+    VALUE_OUTCOMES = [Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED]
+
+    run = models.ForeignKey(ExtractionRun, on_delete=models.CASCADE, related_name="proposals")
+    index = models.PositiveSmallIntegerField(help_text="Its position in the run's output.")
+    operation = models.ForeignKey(Operation, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals")
+    data = models.JSONField(help_text="The extracted operation, with each value's span and confidence.")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    note = models.TextField(blank=True, help_text="What could not be recorded, and why.")
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="proposal_unique_index")]
+
+    def __str__(self):
+        return f"Proposal {self.index} of run #{self.run_id} ({self.outcome})"

@@ -22,7 +22,7 @@ from seizures.admin.inlines import CitationInline, DetaineeInline, EvidenceItemI
 from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.vocabularies import DrugType, EvidenceCategory
 from sources.highlight import sources_panel
-from sources.models import Citation
+from sources.models import Citation, OperationProposal
 
 Status = Operation.Status
 
@@ -257,6 +257,7 @@ class OperationAdmin(SimpleHistoryAdmin):
             transitions.append(("reopen", "Reopen"))
         published = operation.verified_version
         return {
+            "also_reported_by": self._also_reported_by(operation),
             "operation": operation,
             "sources_panel": sources_panel(citations),
             "transitions": transitions,
@@ -264,6 +265,24 @@ class OperationAdmin(SimpleHistoryAdmin):
             "published_version": published,
             "four_eyes_blocked": four_eyes_blocked,
         }
+
+    def _also_reported_by(self, operation):
+        """Sources the extractor found reporting this same operation after it was drafted
+        from another one: their proposals matched it, so they were added as citations."""
+        proposals = (
+            OperationProposal.objects.filter(operation=operation)
+            .select_related("run__source")
+            # Not the run's output nor the source's text: only what the panel names.
+            .only("outcome", "run__created_at", "run__source__outlet", "run__source__title", "run__source__published")
+        )
+        drafted_from, matched = set(), {}
+        for proposal in proposals.order_by("run__created_at", "pk"):
+            source = proposal.run.source
+            if proposal.outcome == OperationProposal.Outcome.CITED:
+                matched.setdefault(source.pk, source)
+            elif proposal.outcome in OperationProposal.VALUE_OUTCOMES:
+                drafted_from.add(source.pk)
+        return [source for pk, source in matched.items() if pk not in drafted_from]
 
     # --- history ---
 
