@@ -174,6 +174,11 @@ class Citation(models.Model):
 
     def clean(self):
         errors = {}
+        if not self.source_id:
+            # Nothing to check a quote against; the required source field says what is missing.
+            # (An empty form of the admin's read-only citation rows lands here when the
+            # citation was deleted meanwhile, and must not fail on fields it does not show.)
+            return
         self.quote = (self.quote or "").strip()
         if not self.quote:
             errors["quote"] = "Quote the words of the source that support the record."

@@ -367,3 +367,23 @@ def test_editing_detainees_without_the_personal_data_permission_keeps_their_name
     assert response.status_code == 302
     detainee = detained.detainees.get()
     assert (detainee.role, detainee.name, detainee.age) == ("courier", DETAINEE_NAME, 34)
+
+
+def test_a_citation_deleted_while_the_page_was_open_gives_a_clear_refusal_not_a_crash(client, reviewer, editor):
+    from sources.services import citation_delete
+
+    operation = factories.cited_operation()
+    citation = operation.citations.get()
+    client.force_login(reviewer)
+    url = f"/admin/seizures/operation/{operation.pk}/change/"
+    data = form_data(client.get(url))
+    # Meanwhile an editor removes the citation the page is showing.
+    citation_delete(by=editor, citation=citation)
+    data["place"] = "Paita"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "while you were editing" in response.content.decode()
+    operation.refresh_from_db()
+    assert operation.place == "Paita Port"

@@ -285,7 +285,9 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         at_sea = any(_has_any(s.text, terms.AT_SEA) for s in draft.sentences)
         place = None if at_sea else _best_place(places, fallback_country)
         country = place.place.country if place else None
-        op_agencies = [a for s in draft.sentences for a in _in(mentions.agencies, s)]
+        op_agencies = [
+            a for s in draft.sentences if s.index not in mentions.context_only for a in _in(mentions.agencies, s)
+        ]
         if not op_agencies:
             op_agencies = [a for s in preamble for a in _in(mentions.agencies, s)]
         if country is None:
@@ -352,7 +354,7 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
         return None
     rank = {"port": 0, "city": 1, "admin2": 2, "water": 3, "admin1": 4}
     in_country = [p for p in places if p.place.country == country] or places
-    specific = sorted(in_country, key=lambda p: (rank.get(p.place.kind, 5), p.start))
+    specific = sorted(in_country, key=lambda p: (p.fuzzy, rank.get(p.place.kind, 5), p.start))
     best = specific[0]
     if best.place.admin1 is None:
         with_region = [p for p in in_country if p.place.admin1]

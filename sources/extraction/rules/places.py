@@ -12,7 +12,7 @@ from sources.extraction.rules.nlp import Document
 
 # Capitalised runs, allowing the small words of place names inside ("Isla del Rey").
 _CANDIDATE = re.compile(
-    r"(?<![\w#])(?:[A-ZÁÉÍÓÚÑÇÂÊÔÃÕ][\w'’.-]*|BR-\d+)(?:\s+(?:(?:de|del|la|las|los|do|da|dos|das|y|e|of|the)\s+)?"
+    r"(?<![\w])(?:[A-ZÁÉÍÓÚÑÇÂÊÔÃÕ][\w'’.-]*|BR-\d+)(?:\s+(?:(?:de|del|la|las|los|do|da|dos|das|y|e|of|the)\s+)?"
     r"(?:[A-ZÁÉÍÓÚÑÇÂÊÔÃÕ][\w'’-]*))*"
 )
 _EDGE_WORDS = {"port", "puerto", "porto", "terminal", "province", "provincia", "district", "distrito", "region",
@@ -37,6 +37,7 @@ class PlaceMention:
     end: int
     text: str
     place: gz.Place
+    fuzzy: bool = False  # found by a close spelling ("Callado"), not the name itself
 
 
 def _variants(words: list[str]):
@@ -59,7 +60,7 @@ def _variants(words: list[str]):
 
 def _sentence_initial(document: Document, start: int) -> bool:
     before = document.text[max(0, start - 3) : start]
-    return start == 0 or not before.strip() or before.rstrip()[-1:] in {".", "!", "?", "\n", "#", "|", "“", '"'}
+    return start == 0 or not before.strip() or before.rstrip()[-1:] in {".", "!", "?", "\n", "|", "“", '"'}
 
 
 def _plausible(place: gz.Place, country_hint: str | None, initial: bool) -> bool:
@@ -85,11 +86,14 @@ def find_places(document: Document, *, country_hint: str | None = None) -> list[
             offset = match.group(0).find(phrase)
             initial = _sentence_initial(document, match.start() + max(offset, 0)) and " " not in phrase
             place = gazetteer.best(phrase, country=country_hint)
+            fuzzy = False
             if (place is None or place.country != country_hint) and len(phrase) >= 6 and country_hint:
-                place = gazetteer.fuzzy(phrase, country=country_hint, score_cutoff=85) or place
+                close = gazetteer.fuzzy(phrase, country=country_hint, score_cutoff=85)
+                if close is not None and close != place:
+                    place, fuzzy = close, True
             if place is not None and _plausible(place, country_hint, initial):
                 start = match.start() + max(offset, 0)
-                found.append(PlaceMention(start, start + len(phrase), phrase, place))
+                found.append(PlaceMention(start, start + len(phrase), phrase, place, fuzzy))
                 break
     return found
 

@@ -509,6 +509,14 @@ DESTINATION_CUES = [
     "tinha como destino",
     "destinada a",
     "destinado a",
+    "enviada",
+    "enviado",
+    "enviadas",
+    "enviados",
+    "embarcada hacia",
+    "embarcado hacia",
+    "embarcado para",
+    "enviada para",
 ]
 
 TRANSIT_CUES = [
@@ -521,7 +529,6 @@ TRANSIT_CUES = [
     "via",
     "by way of",
     "passing through",
-    "through",
     "stops planned in",
     "calls at",
     "escala en",
