@@ -1,11 +1,11 @@
 """The demo case: Peru, February 2021, five operations totalling 4,940 kg of cocaine.
 
-The source text is our own wording of publicly reported facts. The operations are the drafts
-a reviewer should find in the queue, each with the sentence it comes from as its citation.
+The source text is our own wording of publicly reported facts. `load_demo` ingests it like any
+source, so the operations in the demo queue are the extractor's drafts, each cited from the
+sentences it read them in.
 """
 
 import datetime
-from decimal import Decimal
 
 DEMO_SOURCE = {
     "kind": "article",
@@ -45,86 +45,6 @@ DEMO_SOURCE = {
         "Officials said the February total was the highest for any month since 2019.\n"
     ),
 }
-
-# Each operation: its fields, its drugs (quantity in kg as stated), its detainees by
-# nationality, and the sentence of the source that supports it.
-DEMO_OPERATIONS = [
-    {
-        "date_start": datetime.date(2021, 2, 11),
-        "country": "PE",
-        "subdivision": "PE-PIU",
-        "place": "Paita Port",
-        "location_type": "seaport",
-        "transport_mode": "sea_container",
-        "agencies": ["DIRANDRO"],
-        "destinations": ["PA"],
-        "transit": [],
-        "criminal_group": "Los Aceiteros de Paita",
-        "drugs": [("cocaine", "liquid", Decimal("3082"), "palm-oil bottles in a container")],
-        "detainees": ["PE", "PE", "VE", "VE"],
-        "quote": "Officers of the PNP Anti-Drug Directorate (DIRANDRO) opened a container of palm-oil bottles "
-        "bound for Panama and found 3,082 kilograms of liquid cocaine mixed into the oil.",
-    },
-    {
-        "date_start": datetime.date(2021, 2, 10),
-        "date_end": datetime.date(2021, 2, 12),
-        "country": "PE",
-        "subdivision": "PE-LOR",
-        "place": "Mariscal Ramón Castilla province",
-        "location_type": "river",
-        "agencies": ["PNP", "CCFFAA"],
-        "destinations": [],
-        "transit": [],
-        "drugs": [
-            ("cocaine", "bricks", Decimal("600"), ""),
-            ("cocaine", "liquid", Decimal("300"), ""),
-        ],
-        "detainees": ["CO", "CO", "CO", "CO"],
-        "quote": "They recovered 600 kilograms of cocaine pressed into bricks and a further 300 kilograms in "
-        "liquid form, and detained four Colombian nationals.",
-    },
-    {
-        "date_start": datetime.date(2021, 2, 10),
-        "country": "PE",
-        "subdivision": "PE-CAL",
-        "place": "port of Callao",
-        "location_type": "seaport",
-        "transport_mode": "sea_container",
-        "agencies": ["DIRANDRO"],
-        "destinations": ["FR"],
-        "transit": ["EC", "PA"],
-        "drugs": [("cocaine", "hydrochloride", Decimal("517"), "container declared as mineral concentrate")],
-        "detainees": [],
-        "quote": "Also on 10 February, DIRANDRO agents at the port of Callao found 517 kilograms of cocaine "
-        "hydrochloride in a container declared as mineral concentrate.",
-    },
-    {
-        "date_start": datetime.date(2021, 2, 14),
-        "country": "PE",
-        "subdivision": "PE-JUN",
-        "place": "Satipo province",
-        "agencies": ["PNP", "CCFFAA"],
-        "destinations": [],
-        "transit": [],
-        "drugs": [("cocaine", "", Decimal("225"), "")],
-        "detainees": [],
-        "quote": "On 14 February a joint police and military patrol intercepted a shipment of 225 kilograms "
-        "of cocaine in Satipo province, in the Junín region.",
-    },
-    {
-        "date_start": datetime.date(2021, 2, 25),
-        "country": "PE",
-        "subdivision": "PE-LOR",
-        "place": "Alto Amazonas province",
-        "agencies": ["PNP"],
-        "destinations": [],
-        "transit": [],
-        "drugs": [("cocaine", "", Decimal("216"), "")],
-        "detainees": [],
-        "quote": "The month closed on 25 February with 216 kilograms of cocaine seized by the National "
-        "Police in Alto Amazonas province, Loreto.",
-    },
-]
 
 # Demo accounts, one per role (two reviewers, to show the four-eyes rule). Demo only: the
 # command that creates them refuses to run in production.

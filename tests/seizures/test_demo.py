@@ -1,3 +1,4 @@
+import io
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def load_demo():
-    call_command("load_demo", stdout=__import__("io").StringIO())
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_the_demo_case_is_five_cited_operations_awaiting_review_totalling_4940_kg():
@@ -29,6 +30,29 @@ def test_the_demo_case_is_five_cited_operations_awaiting_review_totalling_4940_k
     for citation in Citation.objects.all():
         assert source.text[citation.start : citation.end] == citation.quote
     assert Citation.objects.values("operation").distinct().count() == 5
+
+
+def test_the_demo_goes_through_ingestion_and_extraction_with_every_fact_in_place():
+    load_demo()
+    source = Source.objects.get()
+    assert source.extraction_runs.count() == 1
+    by_region = {op.subdivision_id: op for op in Operation.objects.exclude(subdivision_id="PE-LOR")}
+    paita = by_region["PE-PIU"]
+    assert paita.date_start.isoformat() == "2021-02-11"
+    assert list(paita.agencies.values_list("code", flat=True)) == ["DIRANDRO"]
+    assert list(paita.destinations.values_list("code", flat=True)) == ["PA"]
+    assert paita.criminal_group.name == "Los Aceiteros de Paita"
+    assert paita.evidence_items.get().form == "liquid"
+    callao = by_region["PE-CAL"]
+    assert list(callao.destinations.values_list("code", flat=True)) == ["FR"]
+    assert sorted(callao.transit.values_list("code", flat=True)) == ["EC", "PA"]
+    assert by_region["PE-JUN"].date_start.isoformat() == "2021-02-14"
+    loreto = Operation.objects.filter(subdivision_id="PE-LOR").order_by("date_start")
+    assert [(op.date_start.isoformat(), op.date_end.isoformat()) for op in loreto] == [
+        ("2021-02-10", "2021-02-12"),
+        ("2021-02-25", "2021-02-25"),
+    ]
+    assert sorted(loreto[0].evidence_items.values_list("form", flat=True)) == ["bricks", "liquid"]
 
 
 def test_loading_the_demo_twice_creates_nothing_new():

@@ -10,11 +10,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from seizures.demo import DEMO_OPERATIONS, DEMO_SOURCE, DEMO_USERS
-from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation
-from seizures.services import operation_create
-from sources.models import Source, text_sha256
-from sources.services import citation_create, source_create
+from seizures.demo import DEMO_SOURCE, DEMO_USERS
+from sources.ingestion import DuplicateSourceError, source_ingest
+from sources.models import Source
 
 
 class Command(BaseCommand):
@@ -35,44 +33,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role:<10} password: {password}")
 
     def _load_case(self) -> int:
-        if Source.objects.filter(text_sha256=text_sha256(DEMO_SOURCE["text"])).exists():
-            return 0
-        source = source_create(by=None, source=Source(**DEMO_SOURCE))
-        for spec in DEMO_OPERATIONS:
-            group = None
-            if spec.get("criminal_group"):
-                group, _ = CriminalGroup.objects.get_or_create(name=spec["criminal_group"])
-            operation = Operation(
-                date_start=spec["date_start"],
-                date_end=spec.get("date_end", spec["date_start"]),
-                country_id=spec["country"],
-                subdivision_id=spec["subdivision"],
-                place=spec["place"],
-                location_type=spec.get("location_type", ""),
-                transport_mode=spec.get("transport_mode", ""),
-                criminal_group=group,
-            )
-            operation.full_clean()
-            operation_create(by=None, operation=operation)
-            operation.agencies.set(Agency.objects.filter(code__in=spec["agencies"]))
-            operation.destinations.set(Country.objects.filter(code__in=spec["destinations"]))
-            operation.transit.set(Country.objects.filter(code__in=spec["transit"]))
-            for drug, form, kg, concealment in spec["drugs"]:
-                item = EvidenceItem(
-                    operation=operation,
-                    category="drug",
-                    drug_type=drug,
-                    form=form,
-                    quantity=kg,
-                    unit="kg",
-                    concealment=concealment,
-                )
-                item.full_clean()
-                item.save()
-            for nationality in spec["detainees"]:
-                Detainee.objects.create(operation=operation, nationality_id=nationality)
-            citation_create(by=None, source=source, operation=operation, quote=spec["quote"])
-        return len(DEMO_OPERATIONS)
+        """The demo source goes in as any source does: ingested, then drafted by the extractor."""
+        try:
+            result = source_ingest(by=None, source=Source(**DEMO_SOURCE))
+        except DuplicateSourceError:
+            return 0  # loaded before
+        return result.source.citations.values("operation").distinct().count()
 
     def _load_users(self) -> list[tuple[str, str, str]]:
         User = get_user_model()

@@ -138,7 +138,9 @@ def drug_mentions(document: Document) -> list[DrugMention]:
             term = before[-1]
         drug_type, form = terms.DRUGS[term[2]]
         if form is None:
-            nearby = [f for f in forms if window_start <= f[0] < window_end and abs(f[0] - term[0]) < 40]
+            # The amount's own words first ("300 kilograms in liquid form"), then the drug's.
+            own = [f for f in forms if amount.start - 15 <= f[0] < min(amount.end + 25, window_end)]
+            nearby = own or [f for f in forms if window_start <= f[0] < window_end and abs(f[0] - term[0]) < 40]
             if nearby:
                 form = terms.FORMS[nearby[0][2]]
         found.append(DrugMention(amount, drug_type, form, term[0], term[1]))

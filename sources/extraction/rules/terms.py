@@ -517,6 +517,18 @@ DESTINATION_CUES = [
     "embarcado hacia",
     "embarcado para",
     "enviada para",
+    "to travel to",
+    "due to sail for",
+    "due to sail to",
+    "set to sail for",
+    "on its way to",
+    "going to",
+    "que viajaria a",
+    "rumbo al",
+    "con rumbo al",
+    "iba a viajar a",
+    "seguiria para",
+    "seguiria viagem para",
 ]
 
 TRANSIT_CUES = [
