@@ -176,7 +176,7 @@ AGENCIES = [
         "Dirección Nacional de Control de Drogas",
         ["Dominican National Drug Control Directorate", "National Directorate for Drug Control", "DNCD"],
     ),
-    ("PF-BR", "BR", "", "Polícia Federal", ["Brazilian Federal Police", "Federal Police", "Polícia Federal"]),
+    ("PF-BR", "BR", "", "Polícia Federal", ["Brazilian Federal Police", "Federal Police", "Polícia Federal", "PF"]),
     (
         "PRF",
         "BR",

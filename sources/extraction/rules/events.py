@@ -17,20 +17,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sources.extraction import lexicon
+from sources.extraction.gazetteer import gazetteer
 from sources.extraction.result import Extracted, ExtractedItem, ExtractedOperation
 from sources.extraction.rules import agencies as agency_rules
 from sources.extraction.rules import terms
 from sources.extraction.rules.dates import DateMention, find_dates
 from sources.extraction.rules.groups import find_groups
-from sources.extraction.rules.nlp import Document, Sentence
+from sources.extraction.rules.nlp import Document, Sentence, find_terms
 from sources.extraction.rules.people import Detentions, detentions
 from sources.extraction.rules.places import PlaceMention, country_mentions, find_places
 from sources.extraction.rules.quantities import DrugMention, Evidence, drug_mentions, other_evidence
 from sources.extraction.rules.routes import RouteMention, find_routes
 
 _MONTH_ONLY_TOTAL = re.compile(r"\b(?:in|during|en|durante|em)\s+(?:el\s+mes\s+de\s+)?[a-z]+\s*(?:,|\.|$)")
+# "El Comercio reported on February 28", "the police said in a statement on Monday": the day
+# it was told, not the day it happened.
 _REPORTING = re.compile(
-    r"(?:reported|published|said|told|announced|informo|publico|dijo|informou|disse)\s+(?:\w+\s+){0,3}$"
+    r"(?:reported|published|said|told|announced|statement|informo|publico|dijo|informou|disse|comunicado|"
+    r"anuncio|indico|afirmo)\s+(?:[\w,]+\s+){0,5}$"
 )
 
 
@@ -71,6 +76,7 @@ class Draft:
 @dataclass
 class Mentions:
     drugs: list[DrugMention]
+    drug_terms: list[tuple[int, int, str]]
     dates: list[DateMention]
     places: list[PlaceMention]
     countries: list[tuple[int, int, str]]
@@ -88,8 +94,17 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
     routes = find_routes(document)
     countries = country_mentions(document)
     hint = story_country(agencies, countries, routes, [])
+    # Words of an agency's name ("Policía Nacional", "Guardia Civil") are not places.
+    not_places = [(a.start, a.end) for a in agencies]
+    places = find_places(document, country_hint=hint, exclude=not_places)
+    # The places found may say better where the story is than the agencies did; if so, read
+    # them again with that country in mind.
+    better = story_country(agencies, countries, routes, places)
+    if better != hint:
+        places = find_places(document, country_hint=better, exclude=not_places)
     return Mentions(
         drugs=drug_mentions(document),
+        drug_terms=find_terms(document, "drugs", terms.DRUGS),
         dates=[
             d
             for d in find_dates(
@@ -97,7 +112,7 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
             )
             if not _REPORTING.search(document.folded[max(0, d.start - 40) : d.start])
         ],
-        places=find_places(document, country_hint=hint),
+        places=places,
         countries=countries,
         agencies=agencies,
         routes=routes,
@@ -199,6 +214,17 @@ def _dedupe(drugs: list[DrugMention]) -> list[DrugMention]:
     """Drop stated totals (a quantity equal to the sum of others of the same drug) and
     restatements (an approximate figure near a precise one: "about 1.6 tons" and "1,592 kg")."""
     kept = [d for d in drugs if d.amount.kg is not None]
+    for d in kept:
+        if d.amount.other_reading is None:
+            continue
+        other_kg = lexicon.kilograms(d.amount.other_reading, d.amount.unit)
+        for o in kept:
+            if o is not d and o.drug_type == d.drug_type and o.amount.approximate and other_kg is not None:
+                if _close(other_kg, o.amount.kg, Decimal("0.25")) and not _close(
+                    d.amount.kg, o.amount.kg, Decimal("0.25")
+                ):
+                    d.amount.read_the_other_way()
+                    break
     changed = True
     while changed:
         changed = False
@@ -269,6 +295,16 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
     for draft in drafts:
         drugs = [d for d in draft.drugs if d.drug_type] or []
         known = {d.drug_type for d in drugs}
+        if not known:
+            # "238 paquetes de cocaína ... El pesaje arrojó 251 kilos de la droga"
+            named = {
+                terms.DRUGS[term][0]
+                for s in draft.sentences
+                if s.index not in mentions.context_only
+                for start, _end, term in mentions.drug_terms
+                if s.start <= start < s.end
+            }
+            known = named if len(named) == 1 else set()
         # A weight with no drug named beside it is the operation's drug, if it has only one.
         for d in draft.drugs:
             if not d.drug_type and len(known) == 1:
@@ -282,7 +318,10 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         ]
         if not places and preamble_places:
             places = [preamble_places.pop(0)]
-        at_sea = any(_has_any(s.text, terms.AT_SEA) for s in draft.sentences)
+        # At sea only if the seizure itself is told at sea ("400 nautical miles southwest of"),
+        # not a plan ("to be transferred at sea") in another sentence.
+        told_in = draft.sentences[:1] + [s for s in draft.sentences if _in(draft.drugs, s)]
+        at_sea = any(_has_any(s.text, terms.AT_SEA) for s in told_in)
         place = None if at_sea else _best_place(places, fallback_country)
         country = place.place.country if place else None
         op_agencies = [
@@ -354,6 +393,12 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
         return None
     rank = {"port": 0, "city": 1, "admin2": 2, "water": 3, "admin1": 4}
     in_country = [p for p in places if p.place.country == country] or places
+    # "Vila do Conde, em Barcarena, no Pará": a region named outright settles which of
+    # several same-named towns is meant.
+    regions = {p.place.admin1 for p in in_country if p.place.kind == "admin1" and not p.fuzzy}
+    if regions:
+        in_country = [_within(p, regions) for p in in_country]
+        in_country = [p for p in in_country if p is not None]
     specific = sorted(in_country, key=lambda p: (p.fuzzy, rank.get(p.place.kind, 5), p.start))
     best = specific[0]
     if best.place.admin1 is None:
@@ -366,6 +411,15 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
                 type(best.place)(**{**best.place.__dict__, "admin1": with_region[0].place.admin1}),
             )
     return best
+
+
+def _within(mention: PlaceMention, regions: set[str]) -> PlaceMention | None:
+    if mention.place.admin1 in regions:
+        return mention
+    for candidate in gazetteer().lookup(mention.text, country=mention.place.country):
+        if candidate.admin1 in regions:
+            return PlaceMention(mention.start, mention.end, mention.text, candidate, mention.fuzzy)
+    return None
 
 
 def _dates(draft: Draft, previous: datetime.date | None, published: datetime.date | None):

@@ -20,6 +20,10 @@ KNOWN = [
     "Cartel de los Soles", "Los Zetas", "Beltrán Leyva", "Familia Michoacana", "La Familia Michoacana",
 ]  # fmt: skip
 
+# Acronyms that stand for one group in these reports, and the name they stand for.
+ACRONYMS = {"PCC": "Primeiro Comando da Capital", "CJNG": "Cártel Jalisco Nueva Generación", "ELN": "ELN",
+            "AGC": "Clan del Golfo"}  # fmt: skip
+
 _NAME = r"[A-ZÁÉÍÓÚÑ][\w'’-]*(?:\s+(?:(?:de|del|la|las|los|do|da|dos|das|of|the)\s+)?[A-ZÁÉÍÓÚÑ0-9][\w'’-]*)*"
 PATTERNS = [
     # Los Aceiteros de Paita, Las ..., Os ...
@@ -47,6 +51,10 @@ def find_groups(document: Document) -> list[GroupMention]:
     for name in KNOWN:
         for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", document.text):
             found.append(GroupMention(match.start(), match.end(), name, True))
+    for acronym, name in ACRONYMS.items():
+        for match in re.finditer(rf"(?<![\w(]){acronym}(?![\w)])", document.text):
+            if not any(g.start <= match.start() < g.end + 8 for g in found):
+                found.append(GroupMention(match.start(), match.end(), name, True))
     for pattern in PATTERNS:
         for match in pattern.finditer(document.text):
             start, end = (match.start(1), match.end(1)) if match.groups() else (match.start(), match.end())

@@ -76,15 +76,33 @@ class Document:
         return self.sentences[-1]
 
 
+# Abbreviations after which a full stop does not end the sentence ("on Dec. 29", "Gen. Del
+# Castillo", "U.S. Coast Guard").
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ene|abr|ago|dic|dez|fev|out|set|gen|gral|"
+    r"col|cap|capt|lt|sgt|sr|sra|dr|dra|mr|mrs|ms|st|no|nos|num|aprox|approx|vs|etc|inc|co|av|ave)|\b[a-z])\.$"
+)
+
+
+def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        if spans and _ABBREVIATION_END.search(doc.text[spans[-1][0] : spans[-1][1]].rstrip()):
+            spans[-1] = (spans[-1][0], sent.end_char)
+        else:
+            spans.append((sent.start_char, sent.end_char))
+    return spans
+
+
 def parse(text: str, language: str) -> Document:
     folded = fold(text)
     doc = pipeline(language)(folded)
     sentences = []
     paragraph = 0
-    for sent in doc.sents:
+    for sent_start, sent_end in _sentence_spans(doc):
         # A line break always ends a sentence (headlines, social posts, bulleted releases).
-        start = sent.start_char
-        for piece in re.split(r"(\n+)", folded[sent.start_char : sent.end_char]):
+        start = sent_start
+        for piece in re.split(r"(\n+)", folded[sent_start:sent_end]):
             if piece.startswith("\n"):
                 paragraph += 1
             elif piece.strip():

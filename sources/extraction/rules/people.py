@@ -16,7 +16,7 @@ from sources.extraction.rules import terms
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|but|mientras|pero|enquanto|mas)\b|\b(?:while|mientras|enquanto)\b")
-_ADJECTIVES = {"suspected", "alleged", "presumed", "other", "presuntos", "supuestos", "suspeitos", "more", "mas",
+_ADJECTIVES = {"suspected", "alleged", "presumed", "other", "presuntos", "supuestos", "more", "mas",
                "young", "jovenes", "adult", "adultos"}  # fmt: skip
 _DEFINITE = {"the", "el", "la", "los", "las", "o", "a", "os", "as", "sus", "its", "their"}
 
@@ -96,6 +96,15 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                         and _is_person(words[i + 1][0])
                         and not words[i + 1][0].endswith("s")
                     ):
+                        # "the driver", "el conductor, de nacionalidad panameña", "o motorista paraguaio"
+                        k = i + 2
+                        if k + 1 < len(words) and words[k][0] == "de" and words[k + 1][0].startswith("nacionalidad"):
+                            k += 2
+                        code, width = _nationality(words, k, language) if k < len(words) else (None, 0)
+                        if code:
+                            groups[code] = groups.get(code, 0) + 1
+                            i = k + width
+                            continue
                         plain.append(1)
                 i += 1
                 continue
@@ -117,11 +126,21 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                 groups[code] = groups.get(code, 0) + n
                 i = k
                 continue
+            # "two dock workers": one word of description before the noun
+            if j + 1 < len(words) and not _is_person(words[j][0]) and _is_person(words[j + 1][0]):
+                j += 1
             if j < len(words) and _is_person(words[j][0]):
                 k = j + 1
                 while k < len(words) and _is_person(words[k][0]):
                     k += 1
+                # "de nacionalidad paraguaya"
+                if k + 1 < len(words) and words[k][0] == "de" and words[k + 1][0] in {"nacionalidad", "nacionalidade"}:
+                    k += 2
                 code, width = _nationality(words, k, language) if k < len(words) else (None, 0)
+                # "The three crew members, all Ecuadorians"
+                if code is None and k < len(words) and words[k][0] in {"all", "todos", "todas"}:
+                    code, width = _nationality(words, k + 1, language) if k + 1 < len(words) else (None, 0)
+                    width += 1 if code else 0
                 if code:  # "un transportista costarricense", "un ciudadano mexicano"
                     groups[code] = groups.get(code, 0) + n
                     i = k + width

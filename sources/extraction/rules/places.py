@@ -28,7 +28,9 @@ _NOT_PLACES = {"the", "on", "in", "at", "el", "la", "los", "las", "en", "a", "o"
                "coast", "guard", "special", "service", "servicio", "policía", "polícia", "policia", "fuerza",
                "armada", "marina", "ejército", "inside", "behind", "after", "before", "two", "three", "four",
                "dos", "tres", "cuatro", "un", "una", "one", "por", "para", "by", "from", "with", "de",
-               "del", "do", "da", "ese", "esa", "este", "esta", "hasta", "until", "so", "far", "meanwhile"}  # fmt: skip
+               "del", "do", "da", "ese", "esa", "este", "esta", "hasta", "until", "so", "far", "meanwhile",
+               "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+               "norte", "sur", "sul", "oeste", "centro", "district", "court", "attorney"}  # fmt: skip
 
 
 @dataclass
@@ -73,16 +75,32 @@ def _plausible(place: gz.Place, country_hint: str | None, initial: bool) -> bool
     return place.kind in {"port", "admin1"} or place.population >= 200000
 
 
-def find_places(document: Document, *, country_hint: str | None = None) -> list[PlaceMention]:
+_WATER_WORDS = {"river", "rio", "río", "lagoon", "bay", "estuary"}
+_WATER_BEFORE = re.compile(r"\b(?:río|rio)\s+$", re.IGNORECASE)
+_WATER_AFTER = re.compile(r"\s+(?:river|rio|río|rivers|lagoon|bay|estuary|delta)\b", re.IGNORECASE)
+
+
+def find_places(
+    document: Document, *, country_hint: str | None = None, exclude: list[tuple[int, int]] = ()
+) -> list[PlaceMention]:
     gazetteer = gz.gazetteer()
     found = []
     for match in _CANDIDATE.finditer(document.text):
         words = match.group(0).split()
         if len(words) == 1 and words[0].lower() in _NOT_PLACES:
             continue
+        if any(s < match.end() and match.start() < e for s, e in exclude):
+            continue
+        # "the Paraná River", "el río Paraná": a river, not the city of Paraná.
+        if _WATER_AFTER.match(document.text, match.end()) or words[-1].lower() in _WATER_WORDS:
+            continue
+        if _WATER_BEFORE.search(document.text, max(0, match.start() - 6), match.start()):
+            continue
         for phrase in _variants(words):
             if phrase.lower() in _NOT_PLACES or len(phrase) < 3:
                 continue
+            if gz.country_from_name(phrase.rstrip("."), document.language):
+                break  # a country ("Paraguai"), not a town that shares its name
             offset = match.group(0).find(phrase)
             initial = _sentence_initial(document, match.start() + max(offset, 0)) and " " not in phrase
             place = gazetteer.best(phrase, country=country_hint)
@@ -98,10 +116,18 @@ def find_places(document: Document, *, country_hint: str | None = None) -> list[
     return found
 
 
+# "near the border with Colombia", "na fronteira com o Paraguai": a neighbour, not the place.
+_BORDER = re.compile(
+    r"(?:border|frontera|fronteira|limite|frontier)\s+(?:with|con|com)\s+(?:the\s+|el\s+|la\s+|o\s+|a\s+)?$"
+)
+
+
 def country_mentions(document: Document) -> list[tuple[int, int, str]]:
-    """Countries named in the text, as (start, end, alpha-2)."""
+    """Countries named in the text as where things happen, as (start, end, alpha-2)."""
     found = []
     for match in _CANDIDATE.finditer(document.text):
+        if _BORDER.search(document.folded, max(0, match.start() - 40), match.start()):
+            continue
         phrase = match.group(0)
         code = gz.country_from_name(phrase, document.language)
         if code is None:

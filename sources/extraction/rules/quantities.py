@@ -34,6 +34,10 @@ QUANTITY = re.compile(
     rf"(?:\s*(?:y|e|and|,)?\s*(?P<num2>\d+(?:[.,]\d+)?)\s*(?P<unit2>gramos|gramas|grams|g)\b)?"
 )
 CASH = re.compile(rf"(?P<sign>us\$|usd|r\$|s/\.?|\$|€|eur)\s*(?P<num>{_NUM}){_SCALE}")
+CASH_AFTER = re.compile(
+    rf"(?P<num>{_NUM})(?P<scale>{_SCALE})\s+(?:de\s+)?(?P<currency>dolares|dollars|euros|soles|pesos|reais|"
+    r"quetzales|lempiras|colones|balboas|bolivianos|guaranies)\b"
+)
 COUNT_WORD = re.compile(rf"(?P<num>{_NUM})|(?P<word>[a-z]+)")
 
 _WORD_VALUES = {
@@ -52,10 +56,16 @@ class Amount:
     quantity: Decimal  # as stated, in `unit`
     unit: str  # canonical code: kg, g, t, lb, oz, l, ml
     approximate: bool
+    # "1,246" or "449.520": a single separator before three digits reads either way; the
+    # other reading, for when the report itself shows which one it meant.
+    other_reading: Decimal | None = None
 
     @property
     def kg(self) -> Decimal | None:
         return lexicon.kilograms(self.quantity, self.unit)
+
+    def read_the_other_way(self) -> None:
+        self.quantity, self.other_reading = self.other_reading, self.quantity
 
 
 @dataclass
@@ -80,9 +90,28 @@ def _value(match: re.Match, language: str) -> Decimal | None:
     return Decimal(lexicon.number_word(word, language, article=True) or 0) or None
 
 
+_AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}[.,]\d{3}$")
+_DECIMAL_POINT = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,])|\d{1,3}(?:,\d{3}){2,}")
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d.,])|\d{1,3}(?:\.\d{3}){2,}")
+
+
+def number_style(folded: str, language: str) -> str:
+    """Whose separators the report uses: "en" (1,250.5) or "es" (1.250,5). Mexican and
+    Central American outlets write Spanish with English separators; some Peruvian English
+    with Spanish ones. Unambiguous numerals decide; the language otherwise."""
+    points, commas = len(_DECIMAL_POINT.findall(folded)), len(_DECIMAL_COMMA.findall(folded))
+    if points > commas:
+        return "en"
+    if commas > points:
+        return "es"
+    return "en" if language == "en" else "es"
+
+
 def amounts(document: Document) -> list[Amount]:
     """Every mass or volume in the text."""
     found = []
+    style = number_style(document.folded, document.language)
+    other_style = "es" if style == "en" else "en"
     for match in QUANTITY.finditer(document.folded):
         # A bare "t" or "l" is a unit only right after a numeral ("2 t"), never after a word.
         unit_text = re.sub(r"\s+", " ", match.group("unit"))
@@ -90,10 +119,15 @@ def amounts(document: Document) -> list[Amount]:
             continue
         if match.group("word") in {"a", "an", "un", "um", "una", "uma", "one"} and unit_text in {"g", "l", "t"}:
             continue
-        value = _value(match, document.language)
+        value = _value(match, style)
         if value is None or value <= 0:
             continue
         quantity, unit = lexicon.to_canonical(value, unit_text)
+        other = None
+        if match.group("num") and _AMBIGUOUS.match(match.group("num")) and not match.group("scale"):
+            other_value = lexicon.parse_number(match.group("num"), other_style)
+            if other_value is not None and other_value != value:
+                other = lexicon.to_canonical(other_value, unit_text)[0]
         if match.group("num2"):
             extra = lexicon.parse_number(match.group("num2"), document.language)
             if extra is not None and unit == "kg":
@@ -101,7 +135,7 @@ def amounts(document: Document) -> list[Amount]:
         start = match.start("num") if match.group("num") else match.start("word")
         if match.group("approx"):
             start = match.start()
-        found.append(Amount(start, match.end(), quantity, unit, bool(match.group("approx"))))
+        found.append(Amount(start, match.end(), quantity, unit, bool(match.group("approx")), other))
     return found
 
 
@@ -163,15 +197,15 @@ def other_evidence(document: Document) -> list[Evidence]:
     found = []
     for start, end, term in find_terms(document, "evidence", terms.EVIDENCE):
         category, description = terms.EVIDENCE[term]
-        before = document.folded[max(0, start - 25) : start].split()
-        count = None
-        for word in reversed(before[-3:]):
-            value = lexicon.parse_number(word, document.language) if word[:1].isdigit() else None
-            value = value if value is not None else lexicon.number_word(word, document.language, article=True)
+        count, count_start = None, start
+        for word in reversed(list(re.finditer(r"\S+", document.folded[max(0, start - 25) : start]))[-3:]):
+            text = word.group(0)
+            value = lexicon.parse_number(text, document.language) if text[:1].isdigit() else None
+            value = value if value is not None else lexicon.number_word(text, document.language, article=True)
             if value is not None:
-                count = int(value)
+                count, count_start = int(value), max(0, start - 25) + word.start()
                 break
-        found.append(Evidence(start, end, category, description, count))
+        found.append(Evidence(count_start, end, category, description, count))
     for match in CASH.finditer(document.folded):
         amount = lexicon.parse_amount(match.group(0)[match.start("num") - match.start() :], document.language)
         tail = document.folded[match.end() : match.end() + 25]
@@ -179,7 +213,32 @@ def other_evidence(document: Document) -> list[Evidence]:
             continue  # a value or a price, not cash found
         currency = terms.CURRENCY_SIGNS.get(match.group("sign"), "")
         found.append(Evidence(match.start(), match.end(), "cash", "cash", None, currency, amount))
-    return found
+    # "3.500 dólares en efectivo", "R$ 40 mil em dinheiro" with the currency after the number
+    for match in CASH_AFTER.finditer(document.folded):
+        if any(e.start <= match.start() < e.end for e in found if e.category == "cash"):
+            continue
+        tail = document.folded[match.end() : match.end() + 25]
+        amount = lexicon.parse_amount(match.group("num") + (match.group("scale") or ""), document.language)
+        if amount is None or not any(word in tail for word in terms.CASH_WORDS):
+            continue
+        currency = terms.CURRENCY_SIGNS.get(match.group("currency"), "")
+        found.append(Evidence(match.start(), match.end(), "cash", "cash", None, currency, amount))
+    return _one_per_thing(found)
+
+
+def _one_per_thing(found: list[Evidence]) -> list[Evidence]:
+    """The same thing named twice ("a truck ... the truck") is one item: keep the mention that
+    gives a count."""
+    kept: dict[tuple, Evidence] = {}
+    for item in sorted(found, key=lambda e: e.start):
+        if item.category == "cash":
+            kept[(item.start,)] = item
+            continue
+        key = (item.category, item.description.rstrip("s"))
+        previous = kept.get(key)
+        if previous is None or (previous.count is None and item.count is not None):
+            kept[key] = item
+    return sorted(kept.values(), key=lambda e: e.start)
 
 
 def folded_words(text: str) -> list[str]:

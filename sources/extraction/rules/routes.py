@@ -38,9 +38,19 @@ _NAME = re.compile(
 
 def _countries_in(document: Document, start: int, end: int) -> list[tuple[int, int, str]]:
     found = []
-    for match in _NAME.finditer(document.text, start, end):
+    names = list(_NAME.finditer(document.text, start, end))
+    for i, match in enumerate(names):
         phrase = match.group(0).strip(".")
         code = gz.country_from_name(phrase, document.language)
+        following = names[i + 1] if i + 1 < len(names) else None
+        if (
+            code is None
+            and following is not None
+            and re.fullmatch(r"\s*[,(]\s*", document.text[match.end() : following.start()])
+        ):
+            # "Manzanillo, Mexico", "Manzanillo (Panamá)": the country named with the port says which
+            if gz.country_from_name(following.group(0).strip("."), document.language):
+                continue
         if code is None:
             place = gz.gazetteer().best(phrase)
             if place is not None and place.kind in {"port", "city", "admin1", "admin2"} and place.population >= 0:
