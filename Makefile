@@ -45,10 +45,11 @@ migrations-check: setup-dev
 
 # Extraction quality on the shared corpus, scored by its own scorer.
 CORPUS ?= ../shared/corpus
+CORPUS_DEV ?= $(CORPUS)/dev
 eval: setup
 	@mkdir -p var
-	$(BIN)/python manage.py extract $(filter-out %.gold.json,$(wildcard $(CORPUS)/dev/*.json)) --format json > var/predictions.json
-	$(BIN)/python $(CORPUS)/score.py --gold $(CORPUS)/dev --pred var/predictions.json
+	$(BIN)/python manage.py extract $(filter-out %.gold.json,$(wildcard $(CORPUS_DEV)/*.json)) --format json > var/predictions.json
+	$(BIN)/python $(CORPUS)/score.py --gold $(CORPUS_DEV) --pred var/predictions.json
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
