@@ -38,7 +38,7 @@ _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) +
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
 _DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
-_TO = r"\s*(?:-|–|to|and|through|until|al|a|y|e|ate)\s*"
+_TO = r"\s*(?:-|–|to|and|through|until|al|a|y|e|ate)\s*(?:el\s+|o\s+)?"
 
 PATTERNS = [
     # February 10-25, 2021 / March 3 and 5 / Feb. 28 to March 2
@@ -51,8 +51,18 @@ PATTERNS = [
     ("day", re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH}\b(?:,?\s+(?:de\s+|del\s+)?{_YEAR})?")),
     # quarta-feira (18) / domingo 4
     ("weekday_day", re.compile(rf"\b{_WEEKDAY}\s*\(?\s*{_DAY}\s*\)")),
+    # between Friday and Saturday / entre el viernes y el sábado / entre sexta e sábado
+    ("weekday_range", re.compile(rf"\b(?:between|entre)\s+(?:el\s+|a\s+)?{_WEEKDAY}(?:-feira)?\s+(?:and|y|e)\s+"
+                                 rf"(?:el\s+|o\s+)?(?P<weekday2>{_WEEKDAY[14:]}")),
+    ("weekend", re.compile(r"\b(?:last\s+weekend|over\s+the\s+weekend|this\s+weekend|el\s+(?:pasado\s+)?fin\s+de\s+"
+                           r"semana(?:\s+pasado)?|este\s+fin\s+de\s+semana|no\s+(?:ultimo\s+)?fim\s+de\s+semana|"
+                           r"neste\s+fim\s+de\s+semana)\b")),
     ("weekday", re.compile(rf"\b{_WEEKDAY}\b")),
-    ("yesterday", re.compile(r"\b(?:yesterday|ayer|ontem|anteayer|anteontem)\b")),
+    ("yesterday", re.compile(r"\b(?:yesterday|last\s+night|ayer|anoche|ontem|anteayer|anteontem|antenoche)\b")),
+    ("today", re.compile(r"\b(?:today|this\s+morning|earlier\s+today|hoy|esta\s+manana|esta\s+madrugada|hoje|"
+                         r"nesta\s+manha|nesta\s+madrugada)\b")),
+    ("holiday", re.compile(r"\b(?:new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|christmas|ano\s+nuevo|"
+                           r"nochevieja|nochebuena|navidad|ano\s+novo|vespera\s+de\s+natal|natal)\b")),
     ("later", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|un|uno|dos|tres|cuatro|cinco|um|dois|tres|quatro)"
                          r"\s+(?:days?|dias?)\s+(?:later|after|despues|mas\s+tarde|depois)\b")),
     ("later", re.compile(r"\b(?:the\s+(?:next|following)\s+day|al\s+dia\s+siguiente|el\s+dia\s+siguiente|"
@@ -160,7 +170,28 @@ def find_dates(
                         candidate = (base.replace(day=1) - datetime.timedelta(days=1)).replace(day=day)
                     mention.date_start = mention.date_end = candidate
                     mention.kind = "day"
+                elif kind == "weekday_range":
+                    first = _weekday_before(WEEKDAYS[groups["weekday"]], published, True)
+                    last = _weekday_before(WEEKDAYS[groups["weekday2"]], published, True)
+                    if first and last and last < first:
+                        first -= datetime.timedelta(days=7)
+                    mention.date_start, mention.date_end = first, last
+                    mention.kind = "range"
+                elif kind == "weekend":
+                    saturday = _weekday_before(5, published, True)
+                    mention.date_start, mention.date_end = saturday, saturday
+                    mention.kind = "day"
+                elif kind == "today":
+                    mention.date_start = mention.date_end = published
+                    mention.kind = "day"
+                elif kind == "holiday":
+                    month, day = _HOLIDAYS[next(k for k in _HOLIDAYS if re.search(k, m.group(0)))]
+                    mention.date_start = mention.date_end = _parse(m.group(0), month, day, None, published, "en")
+                    mention.kind = "day"
                 elif kind == "weekday":
+                    # "Santo Domingo", "vía Domingo Díaz": a weekday's word inside a name
+                    if _inside_name(original, m.start(), m.end()):
+                        continue
                     before = folded[max(0, m.start() - 22) : m.start()]
                     strictly = bool(
                         re.search(r"(?:last|pasado|ultim[oa]|passad[oa])\s*(?:el\s+|la\s+|o\s+|a\s+)?$", before)
@@ -183,6 +214,25 @@ def find_dates(
             found.append(mention)
     found.sort(key=lambda d: d.start)
     return found
+
+
+_HOLIDAYS = {
+    r"new\s+year'?s\s+eve|nochevieja": (12, 31),
+    r"new\s+year|ano\s+nuevo|ano\s+novo": (1, 1),
+    r"christmas\s+eve|nochebuena|vespera": (12, 24),
+    r"christmas|navidad|natal": (12, 25),
+}
+
+
+def _inside_name(original: str, start: int, end: int) -> bool:
+    word = original[start:end]
+    if not word[:1].isupper():
+        return False
+    before = original[max(0, start - 20) : start].rstrip()
+    after = original[end : end + 20].lstrip()
+    previous = before.split()[-1] if before.split() else ""
+    at_sentence_start = not previous or previous[-1:] in ".!?:;\n—–-"
+    return (previous[:1].isupper() and not at_sentence_start) or after[:1].isupper()
 
 
 def _month_length(day: datetime.date) -> int:

@@ -43,20 +43,32 @@ def _has_any(text: str, words) -> bool:
     return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text) for w in words)
 
 
+# "in 61 operations", "en dos hechos", "in five separate cases": figures over several events
+_SEVERAL_EVENTS = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|various|dos|tres|cuatro|cinco|seis|siete|"
+    r"ocho|nueve|diez|varios|varias|diversos|diversas|duas|dois|quatro|sete|oito|nove|dez|different|distintos|"
+    r"diferentes)\s+(?:separate\s+|distintas?\s+|distintos\s+|diferentes\s+)?(?:cases|operations|interdictions|"
+    r"raids|seizures|incidents|hechos|casos|operativos|operaciones|acciones|decomisos|incautaciones|operacoes|"
+    r"acoes|apreensoes|ocorrencias)\b"
+)
+# "in 2024", "en lo que va de 2025", "durante 2023": a year's figures (with no day named)
+_YEAR_ONLY = re.compile(
+    r"\b(?:in|en|em|durante|during|del|de|for|throughout|todo)\s+(?:(?:el|o|the)\s+)?(?:ano\s+)?(?:19|20)\d\d\b"
+)
+
+
 def is_aggregate(sentence: Sentence, dates: list[DateMention] = ()) -> bool:
-    """A sentence of totals, running figures, records or prices, not of one operation."""
+    """A sentence of totals, running figures, records or prices, not of one operation.
+    ("A total weight of 2,961 kg", "1.212 kilogramos en total" describe one seizure; a
+    stated total equal to its parts is dropped later, not here.)"""
     text = sentence.text
     in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end]
-    if any(d.kind == "month" for d in in_sentence) and not any(d.is_absolute for d in in_sentence):
+    named_day = any(d.is_absolute or d.kind in {"later", "same"} for d in in_sentence)
+    if any(d.kind == "month" for d in in_sentence) and not named_day:
         return True  # "in March", "en febrero": a month's figures
-    if _has_any(text, terms.AGGREGATE):
-        # "a total weight of 2,961 kilograms" and "un total de 567 kilogramos" describe one
-        # seizure; "in 61 operations" and "so far this year" do not.
-        only_weight = re.search(r"\b(?:a|un|the|el|o)\s+total\s+(?:weight\s+)?(?:of|de)\b|bringing the total", text)
-        others = [w for w in terms.AGGREGATE if w not in {"total", "totals"} and _has_any(text, [w])]
-        if not (only_weight and not others):
-            return True
-    return False
+    if _YEAR_ONLY.search(text) and not named_day:
+        return True
+    return bool(_SEVERAL_EVENTS.search(text) or _has_any(text, terms.AGGREGATE))
 
 
 @dataclass
@@ -89,13 +101,35 @@ class Mentions:
     context_only: set[int] = field(default_factory=set)
 
 
+# A wire story's dateline: "BOGOTÁ, Jan 3 (Reuters) —", "LIMA —", "SANTO DOMINGO, 9 ago —".
+_DATELINE = re.compile(
+    r"\s*[A-ZÁÉÍÓÚÑÇ][A-ZÁÉÍÓÚÑÇ .'’-]{2,40}(?:\([^)\n]{0,30}\))?(?:,[^—–\n]{0,30})?\s*(?:—|–|--|-\s)"
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where a dateline opening the text ends (0 if there is none): its date is when the
+    story was filed and its city where, not the seizure's."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0
+
+
+def _reporting_date(folded: str, start: int) -> bool:
+    """A date that says when something was told ("reported on February 28", "said in a
+    statement on Monday"), unless what was said follows ("said that on Friday troops...")."""
+    match = _REPORTING.search(folded[max(0, start - 40) : start])
+    return bool(match) and not re.search(r"\b(?:that|que|how|como)\b", match.group(0))
+
+
 def gather(document: Document, published: datetime.date | None) -> Mentions:
+    dateline = dateline_end(document.text)
     agencies = agency_rules.find_agencies(document)
     routes = find_routes(document)
     countries = country_mentions(document)
     hint = story_country(agencies, countries, routes, [])
     # Words of an agency's name ("Policía Nacional", "Guardia Civil") are not places.
     not_places = [(a.start, a.end) for a in agencies]
+    not_places.append((0, dateline))
     places = find_places(document, country_hint=hint, exclude=not_places)
     # The places found may say better where the story is than the agencies did; if so, read
     # them again with that country in mind.
@@ -110,7 +144,7 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
             for d in find_dates(
                 document.folded, published=published, language=document.language, original=document.text
             )
-            if not _REPORTING.search(document.folded[max(0, d.start - 40) : d.start])
+            if not _reporting_date(document.folded, d.start) and d.start >= dateline
         ],
         places=places,
         countries=countries,
@@ -202,8 +236,8 @@ def _new_place(sentence: Sentence, current: Draft, mentions: Mentions) -> bool:
     before = [p for s in current.sentences for p in _in(mentions.places, s) if not _in_route(p.start, mentions.routes)]
     if not before:
         return False
-    regions = {p.place.admin1 for p in before}
-    return all(p.place.admin1 not in regions and p.place.country == before[0].place.country for p in here)
+    regions = {(p.place.country, p.place.admin1) for p in before}
+    return all((p.place.country, p.place.admin1) not in regions for p in here)
 
 
 def _in_route(offset: int, routes: list[RouteMention]) -> bool:
@@ -313,14 +347,22 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         drugs = _dedupe(drugs)
         if not drugs:
             continue
-        places = [
-            p for s in draft.sentences for p in _in(mentions.places, s) if not _in_route(p.start, mentions.routes)
-        ]
+        # The seizure's place is where the sentences telling it put it; a later sentence that
+        # looks back ("the ton found in Pedernales") or elsewhere counts only if they name none.
+        told_in = draft.sentences[:1] + [s for s in draft.sentences if _in(draft.drugs, s)]
+        places = [p for s in told_in for p in _in(mentions.places, s) if not _in_route(p.start, mentions.routes)]
+        if not places:
+            places = [
+                p
+                for s in draft.sentences
+                if s.index not in mentions.context_only
+                for p in _in(mentions.places, s)
+                if not _in_route(p.start, mentions.routes)
+            ]
         if not places and preamble_places:
             places = [preamble_places.pop(0)]
         # At sea only if the seizure itself is told at sea ("400 nautical miles southwest of"),
         # not a plan ("to be transferred at sea") in another sentence.
-        told_in = draft.sentences[:1] + [s for s in draft.sentences if _in(draft.drugs, s)]
         at_sea = any(_has_any(s.text, terms.AT_SEA) for s in told_in)
         place = None if at_sea else _best_place(places, fallback_country)
         country = place.place.country if place else None
@@ -329,6 +371,9 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         ]
         if not op_agencies:
             op_agencies = [a for s in preamble for a in _in(mentions.agencies, s)]
+        if at_sea and not op_agencies:
+            # At sea the country is the seizing agency's, wherever it is named in the report.
+            op_agencies = [a for a in mentions.agencies if not a.generic or len(a.candidates) == 1]
         if country is None:
             # At sea, or no place named: the country of the agency that made the seizure.
             resolved = [agency_rules.resolve(a, fallback_country) for a in op_agencies]
@@ -347,7 +392,7 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
                     agency.code, mention.start, mention.end, 0.8 if mention.generic else 0.95
                 )
         routes = [r for s in draft.sentences for r in _in(mentions.routes, s)]
-        destinations, transit = _routes(routes, country)
+        destinations, transit = _routes(routes, country, document.text)
         detained = [
             mentions.detentions[s.index]
             for s in draft.sentences
@@ -437,7 +482,7 @@ def _dates(draft: Draft, previous: datetime.date | None, published: datetime.dat
     return day, day, "reported", (start, start)
 
 
-def _routes(routes: list[RouteMention], country: str) -> tuple[list[Extracted[str]], list[Extracted[str]]]:
+def _routes(routes: list[RouteMention], country: str, text: str) -> tuple[list[Extracted[str]], list[Extracted[str]]]:
     destinations: dict[str, Extracted[str]] = {}
     transit: dict[str, Extracted[str]] = {}
     for route in routes:
@@ -445,9 +490,21 @@ def _routes(routes: list[RouteMention], country: str) -> tuple[list[Extracted[st
             continue
         codes = [(s, e, c) for s, e, c in route.countries if c != country]
         if route.kind == "destination" and codes:
-            # The last country named is the final destination ("to Antwerp, in Belgium").
-            s, e, c = codes[-1] if len({c for _, _, c in codes}) == 1 else codes[0]
-            destinations.setdefault(c, Extracted(c, s, e, 0.8))
+            # The first country named is the destination ("to Antwerp, in Belgium"), unless
+            # the route goes on to another ("through Mexico to the United States"): then the
+            # one before is a stop on the way.
+            final = codes[0]
+            stops = []
+            for s, e, c in codes[1:]:
+                between = text[final[1] : s].lower()
+                if c != final[2] and re.search(
+                    r"\b(?:to|into|a|al|para|hacia|then|luego)\s+(?:the\s+|el\s+|la\s+|o\s+|a\s+)?$", between
+                ):
+                    stops.append(final)
+                    final = (s, e, c)
+            destinations.setdefault(final[2], Extracted(final[2], final[0], final[1], 0.8))
+            for s, e, stop in stops:
+                transit.setdefault(stop, Extracted(stop, s, e, 0.6))
         elif route.kind == "transit":
             for s, e, c in codes:
                 transit.setdefault(c, Extracted(c, s, e, 0.7))

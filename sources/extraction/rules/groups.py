@@ -18,11 +18,17 @@ KNOWN = [
     "Los Tiguerones", "Los Chone Killers", "Los Rastrojos", "ELN", "Sendero Luminoso", "Shining Path",
     "'Ndrangheta", "Ndrangheta", "Camorra", "Balkan cartel", "Kinahan cartel", "Los Urabeños", "Oficina de Envigado",
     "Cartel de los Soles", "Los Zetas", "Beltrán Leyva", "Familia Michoacana", "La Familia Michoacana",
+    "Autodefensas Gaitanistas de Colombia", "Autodefensas Gaitanistas", "Comandos de la Frontera",
+    "Segunda Marquetalia", "Estado Mayor Central", "Los Pachenca", "Autodefensas Conquistadoras de la Sierra Nevada",
+    "Primer Comando Capital", "Família do Norte", "Bonde do Maluco", "Sindicato do Crime", "Os Manos",
+    "Cártel del Noreste", "Cartel del Noreste", "Los Mayos", "Los Chapitos", "Cártel de Santa Rosa de Lima",
+    "Barrio 18", "Mara Salvatrucha", "MS-13", "Los Shoneros", "Los Lagartos", "Latin Kings", "Fatales",
+    "Mocro Maffia", "Clan Úsuga", "Los Espartanos", "Los Pepes", "Camorra",
 ]  # fmt: skip
 
 # Acronyms that stand for one group in these reports, and the name they stand for.
 ACRONYMS = {"PCC": "Primeiro Comando da Capital", "CJNG": "Cártel Jalisco Nueva Generación", "ELN": "ELN",
-            "AGC": "Clan del Golfo"}  # fmt: skip
+            "AGC": "Autodefensas Gaitanistas de Colombia"}  # fmt: skip
 
 _NAME = r"[A-ZÁÉÍÓÚÑ][\w'’-]*(?:\s+(?:(?:de|del|la|las|los|do|da|dos|das|of|the)\s+)?[A-ZÁÉÍÓÚÑ0-9][\w'’-]*)*"
 PATTERNS = [

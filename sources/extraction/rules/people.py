@@ -18,6 +18,7 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|but|mientras|pero|enquanto|mas)\b|\b(?:while|mientras|enquanto)\b")
 _ADJECTIVES = {"suspected", "alleged", "presumed", "other", "presuntos", "supuestos", "more", "mas",
                "young", "jovenes", "adult", "adultos"}  # fmt: skip
+_THEM = {"them", "ellos", "ellas", "eles", "elas", "whom", "los", "las", "quienes"}
 _DEFINITE = {"the", "el", "la", "los", "las", "o", "a", "os", "as", "sus", "its", "their"}
 
 
@@ -109,16 +110,57 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                 i += 1
                 continue
             # "one of them a Venezuelan": a nationality within a count already made
-            if word in {"one", "uno", "una", "um", "uma"} and i + 3 < len(words) and words[i + 1][0] in {"of", "de"}:
-                code, width = _nationality(words, i + 4, language) if i + 4 < len(words) else (None, 0)
+            # "one of them a Venezuelan", "two of them Colombian citizens", "dos de ellos peruanos"
+            if i + 2 < len(words) and words[i + 1][0] in {"of", "de"} and words[i + 2][0] in _THEM:
+                k = i + 3
+                while k < len(words) and words[k][0] in {
+                    "a",
+                    "an",
+                    "un",
+                    "una",
+                    "um",
+                    "uma",
+                    "are",
+                    "were",
+                    "son",
+                    "eran",
+                    "sao",
+                    "eram",
+                    "de",
+                    "nacionalidad",
+                    "nacionalidade",
+                }:
+                    k += 1
+                code, width = _nationality(words, k, language) if k < len(words) else (None, 0)
                 if code:
-                    appositive[code] = appositive.get(code, 0) + 1
-                    i += 4 + width
+                    appositive[code] = appositive.get(code, 0) + n
+                    i = k + width
                     continue
             j = i + 1
             while j < len(words) and (words[j][0] in _ADJECTIVES or re.fullmatch(r"\d+-year-old|de", words[j][0])):
                 j += 1
             code, width = _nationality(words, j, language) if j < len(words) else (None, 0)
+            # "um empresário português": a noun we do not know, then the nationality
+            if (
+                code is None
+                and j + 1 < len(words)
+                and not _is_person(words[j][0])
+                and _count(words[j][0], language) is None
+            ):
+                code, width = _nationality(words, j + 1, language)
+                if code and lexicon.demonym(words[j + 1][0], language) is not None:
+                    j += 1
+                else:
+                    code, width = None, 0
+            # "los otros tres, de nacionalidad marroquí"
+            if (
+                code is None
+                and j + 1 < len(words)
+                and words[j][0] == "de"
+                and words[j + 1][0].startswith("nacionalidad")
+            ):
+                code, width = _nationality(words, j + 2, language) if j + 2 < len(words) else (None, 0)
+                j += 2 if code else 0
             if code:
                 k = j + width
                 while k < len(words) and _is_person(words[k][0]):

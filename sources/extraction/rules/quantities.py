@@ -90,6 +90,10 @@ def _value(match: re.Match, language: str) -> Decimal | None:
     return Decimal(lexicon.number_word(word, language, article=True) or 0) or None
 
 
+_GENERIC_DRUG = re.compile(
+    r"\s+(?:of|de|da|do|del)\s+(?:la\s+|las\s+|los\s+|the\s+|a\s+)?(?:illegal\s+|illicit\s+|ilegales?\s+)?"
+    r"(?:drugs?|drogas?|narcotics|narcoticos|estupefacientes|entorpecentes|sustancias|substancias|substances)\b"
+)
 _AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}[.,]\d{3}$")
 _DECIMAL_POINT = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,])|\d{1,3}(?:,\d{3}){2,}")
 _DECIMAL_COMMA = re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d.,])|\d{1,3}(?:\.\d{3}){2,}")
@@ -153,6 +157,11 @@ def drug_mentions(document: Document) -> list[DrugMention]:
         prev_end = all_amounts[i - 1].end if i > 0 else sentence.start
         window_end = min(sentence.end, next_start, amount.end + 60)
         window_start = max(sentence.start, prev_end, amount.start - 70)
+        if _GENERIC_DRUG.match(document.folded, amount.end):
+            # "1,15 toneladas de droga": all the drugs together, or the one the operation has;
+            # the operation decides (see events._dedupe).
+            found.append(DrugMention(amount, "", None, amount.start, amount.end))
+            continue
         after = [d for d in drugs if amount.end <= d[0] < window_end]
         # "2,100 kilograms of chemical precursors": the thing weighed is named right after.
         blocked = [
