@@ -189,7 +189,7 @@ AGENCIES = [
         "BR",
         "",
         "Receita Federal do Brasil",
-        ["Brazilian Federal Revenue Service", "Brazilian customs", "Receita Federal"],
+        ["Brazilian Federal Revenue Service", "Brazilian customs", "Receita Federal", "Receita"],
     ),
     (
         "SENAD",

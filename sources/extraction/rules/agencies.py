@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from seizures.registry import AGENCIES
+from sources.extraction import gazetteer as gz
 from sources.extraction.rules.nlp import Document, find_terms, fold
 
 # Aliases that are ordinary words in the other languages or too generic to name one body on
@@ -54,7 +55,12 @@ INSTITUTIONAL = set(
     "guardacostas".split()
 )
 # "Handed over to the Public Ministry" names who takes the case, not who made the seizure.
-_HANDED_OVER = ("disposicion", "disposal of", "handed over to", "disposicao", "custody of", "entregados a")
+_HANDED_OVER = ("disposicion", "disposal of", "handed over to", "disposicao", "custody of", "entregados a",
+                "investigado pela", "investigado por", "investigada pela", "investigada por", "investigated by",
+                "sera investigado", "will be investigated", "a cargo de la investigacion")  # fmt: skip
+_OF_COUNTRY = re.compile(
+    r"\s+(?:de|del|of|da|do)\s+(?:la\s+|el\s+|the\s+)?(?P<name>[A-ZÁÉÍÓÚÑ][\w]+(?:\s+[A-ZÁÉÍÓÚÑ][\w]+)?)"
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,16 @@ def find_agencies(document: Document) -> list[AgencyMention]:
         if any(cue in document.folded[max(0, start - 30) : start] for cue in _HANDED_OVER):
             continue
         generic = term in GENERIC or all(word in INSTITUTIONAL for word in term.split())
-        mentions.append(AgencyMention(start, end, by_alias[term], generic))
+        candidates = by_alias[term]
+        named = _OF_COUNTRY.match(document.text, end)
+        country = gz.country_from_name(named.group("name"), document.language) if named and generic else None
+        if country:
+            # "la Policía Nacional de Nicaragua" is Nicaragua's, whatever the story's country
+            candidates = tuple(a for a in candidates if a.country == country)
+            if not candidates:
+                continue
+            generic = False
+        mentions.append(AgencyMention(start, end, candidates, generic))
     for start, end, word in find_terms(document, "national", NATIONAL):
         candidates = tuple(by_code[c] for c in NATIONAL[word].values() if c in by_code)
         if not any(m.start <= start < m.end for m in mentions):

@@ -190,7 +190,7 @@ def find_dates(
                     mention.kind = "day"
                 elif kind == "weekday":
                     # "Santo Domingo", "vía Domingo Díaz": a weekday's word inside a name
-                    if _inside_name(original, m.start(), m.end()):
+                    if _inside_name(original, m.start(), m.end(), language):
                         continue
                     before = folded[max(0, m.start() - 22) : m.start()]
                     strictly = bool(
@@ -224,11 +224,16 @@ _HOLIDAYS = {
 }
 
 
-def _inside_name(original: str, start: int, end: int) -> bool:
+def _inside_name(original: str, start: int, end: int, language: str) -> bool:
+    """ "Santo Domingo", "vía Domingo Díaz": a weekday's word in a name. English capitalises
+    weekdays ("On Thursday morning"), so there only a saint's or street's word before counts."""
     word = original[start:end]
     if not word[:1].isupper():
         return False
     before = original[max(0, start - 20) : start].rstrip()
+    if language == "en":
+        previous = before.split()[-1].lower() if before.split() else ""
+        return previous in {"santo", "san", "via", "vía", "avenida", "calle"}
     after = original[end : end + 20].lstrip()
     previous = before.split()[-1] if before.split() else ""
     at_sentence_start = not previous or previous[-1:] in ".!?:;\n—–-"

@@ -76,6 +76,7 @@ class Draft:
     sentences: list[Sentence] = field(default_factory=list)
     drugs: list[DrugMention] = field(default_factory=list)
     date: DateMention | None = None
+    reported: DateMention | None = None  # "X reported on Saturday that ..."
 
     @property
     def start(self) -> int:
@@ -89,6 +90,7 @@ class Draft:
 class Mentions:
     drugs: list[DrugMention]
     drug_terms: list[tuple[int, int, str]]
+    reported: list[DateMention]
     dates: list[DateMention]
     places: list[PlaceMention]
     countries: list[tuple[int, int, str]]
@@ -103,7 +105,7 @@ class Mentions:
 
 # A wire story's dateline: "BOGOTÁ, Jan 3 (Reuters) —", "LIMA —", "SANTO DOMINGO, 9 ago —".
 _DATELINE = re.compile(
-    r"\s*[A-ZÁÉÍÓÚÑÇ][A-ZÁÉÍÓÚÑÇ .'’-]{2,40}(?:\([^)\n]{0,30}\))?(?:,[^—–\n]{0,30})?\s*(?:—|–|--|-\s)"
+    r"\s*[A-ZÁÉÍÓÚÑÇ][A-ZÁÉÍÓÚÑÇ .'’/-]{2,40}(?:\([^)\n]{0,30}\))?(?:,[^—–\n]{0,30})?\s*(?:—|–|--|-\s)"
 )
 
 
@@ -145,6 +147,13 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
                 document.folded, published=published, language=document.language, original=document.text
             )
             if not _reporting_date(document.folded, d.start) and d.start >= dateline
+        ],
+        reported=[
+            d
+            for d in find_dates(
+                document.folded, published=published, language=document.language, original=document.text
+            )
+            if _reporting_date(document.folded, d.start) and d.start >= dateline and d.is_absolute
         ],
         places=places,
         countries=countries,
@@ -199,7 +208,12 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
                 target = pending
                 drafts.append(pending)
                 pending = None
-            elif current is None or opens or _new_place(sentence, current, mentions):
+            elif (
+                current is None
+                or opens
+                or _new_place(sentence, current, mentions)
+                or _new_country(sentence, current, mentions)
+            ):
                 target = Draft()
                 drafts.append(target)
             else:
@@ -225,6 +239,23 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
             if current.date is None and new_date is not None:
                 current.date = new_date
     return drafts, preamble
+
+
+def _new_country(sentence: Sentence, current: Draft, mentions: Mentions) -> bool:
+    """An agency of another country than the current operation's: another seizure ("Del
+    otro lado de la frontera, la FANB informó...")."""
+
+    def countries(sentences):
+        found = set()
+        for s in sentences:
+            for a in _in(mentions.agencies, s):
+                codes = {c.country for c in a.candidates if c.country}
+                if len(codes) == 1 and not a.generic:
+                    found |= codes
+        return found
+
+    here, before = countries([sentence]), countries(current.sentences)
+    return bool(here and before and not here & before)
 
 
 def _new_place(sentence: Sentence, current: Draft, mentions: Mentions) -> bool:
@@ -327,6 +358,8 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
     operations: list[ExtractedOperation] = []
     previous_date: datetime.date | None = None
     for draft in drafts:
+        told = [d for s in draft.sentences for d in _in(mentions.reported, s)]
+        draft.reported = told[0] if told else None
         drugs = [d for d in draft.drugs if d.drug_type] or []
         known = {d.drug_type for d in drugs}
         if not known:
@@ -339,11 +372,16 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
                 if s.start <= start < s.end
             }
             known = named if len(named) == 1 else set()
-        # A weight with no drug named beside it is the operation's drug, if it has only one.
+        # A weight with no drug named beside it is the operation's drug, if it has only one
+        # ("un total de 567 kilogramos", "251 kilos de la droga"); "750 kilos de droga"
+        # with drugs already weighed is a sum of them, not another seizure.
         for d in draft.drugs:
-            if not d.drug_type and len(known) == 1:
-                d.drug_type = next(iter(known))
-                drugs.append(d)
+            if d.drug_type or len(known) != 1:
+                continue
+            if d.reference == "generic" and any(o.drug_type for o in draft.drugs):
+                continue
+            d.drug_type = next(iter(known))
+            drugs.append(d)
         drugs = _dedupe(drugs)
         if not drugs:
             continue
@@ -366,9 +404,14 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         at_sea = any(_has_any(s.text, terms.AT_SEA) for s in told_in)
         place = None if at_sea else _best_place(places, fallback_country)
         country = place.place.country if place else None
-        op_agencies = [
-            a for s in draft.sentences if s.index not in mentions.context_only for a in _in(mentions.agencies, s)
+        # Agencies of the sentences that tell what was done ("seized", "joint operation"); one
+        # named in a remark ("Europol warned in a report") is not the seizing one.
+        acting = [
+            s
+            for s in draft.sentences
+            if s.index not in mentions.context_only and (s in told_in or _has_any(s.text, terms.ACTION))
         ]
+        op_agencies = [a for s in acting for a in _in(mentions.agencies, s)]
         if not op_agencies:
             op_agencies = [a for s in preamble for a in _in(mentions.agencies, s)]
         if at_sea and not op_agencies:
@@ -477,6 +520,10 @@ def _dates(draft: Draft, previous: datetime.date | None, published: datetime.dat
     if mention is not None and mention.date_start is not None:
         end = mention.date_end or mention.date_start
         return mention.date_start, end, "day", (mention.start, mention.end)
+    if draft.reported is not None and draft.reported.date_start is not None:
+        # Only the day it was reported is known: that day.
+        told = draft.reported
+        return told.date_start, told.date_end or told.date_start, "reported", (told.start, told.end)
     day = published or previous or datetime.date.today()
     start = draft.sentences[0].start
     return day, day, "reported", (start, start)
@@ -485,6 +532,15 @@ def _dates(draft: Draft, previous: datetime.date | None, published: datetime.dat
 def _routes(routes: list[RouteMention], country: str, text: str) -> tuple[list[Extracted[str]], list[Extracted[str]]]:
     destinations: dict[str, Extracted[str]] = {}
     transit: dict[str, Extracted[str]] = {}
+    # "hacia Panamá para luego llevarla a Estados Unidos": of two destinations told one
+    # after the other, the first is a stop on the way.
+    ordered = [r for r in routes if r.kind == "destination" and [c for c in r.countries if c[2] != country]]
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if re.search(
+            r"\b(?:luego|then|later|despues|depois|from there|desde alli|dali|y de alli|e dali)\b",
+            text[earlier.start : later.end].lower(),
+        ):
+            earlier.kind = "transit"
     for route in routes:
         if route.kind == "origin":
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sources.extraction import gazetteer as gz
 from sources.extraction import lexicon
 from sources.extraction.rules import terms
 
@@ -18,6 +19,11 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|but|mientras|pero|enquanto|mas)\b|\b(?:while|mientras|enquanto)\b")
 _ADJECTIVES = {"suspected", "alleged", "presumed", "other", "presuntos", "supuestos", "more", "mas",
                "young", "jovenes", "adult", "adultos"}  # fmt: skip
+_CITIZEN = {"citizen", "citizens", "national", "nationals", "ciudadano", "ciudadanos", "ciudadana", "ciudadanas",
+            "cidadao", "cidadaos", "cidada", "cidadas"}  # fmt: skip
+_AMONG = {"among them", "entre ellos", "entre ellas", "entre eles", "entre elas", "of whom", "de ellos", "de eles"}
+_BOTH = {"all", "both", "todos", "todas", "ambos", "ambas", "each"}
+_SHE_HE = {"he", "she", "el", "ella", "ele", "ela"}
 _THEM = {"them", "ellos", "ellas", "eles", "elas", "whom", "los", "las", "quienes"}
 _DEFINITE = {"the", "el", "la", "los", "las", "o", "a", "os", "as", "sus", "its", "their"}
 
@@ -43,12 +49,25 @@ def _count(word: str, language: str) -> int | None:
 
 
 def _nationality(words, i, language) -> tuple[str | None, int]:
-    """The nationality at words[i] (one or two words), and how many words it took."""
+    """The nationality at words[i] (one or two words), and how many words it took: a demonym
+    ("Costa Rican", "peruanos"), or a country's name used for one ("a U.S. citizen")."""
     if i + 1 < len(words):
         code = lexicon.nationality(f"{words[i][0]} {words[i + 1][0]}", language)
         if code:
             return code, 2
-    return lexicon.nationality(words[i][0], language), 1
+    code = lexicon.nationality(words[i][0], language)
+    if code is None and i + 1 < len(words) and words[i + 1][0] in _CITIZEN:
+        code = gz.country_from_name(words[i][0].upper() if len(words[i][0]) <= 4 else words[i][0], language)
+    return code, 1
+
+
+def _mixed(words, k, language) -> bool:
+    """ "Dominican and Venezuelan nationals": several nationalities with no count each."""
+    return (
+        k + 2 < len(words)
+        and words[k + 1][0] in {"and", "y", "e", "or", "o", "ou"}
+        and _nationality(words, k + 2, language)[0] is not None
+    )
 
 
 def _is_person(word: str) -> bool:
@@ -99,8 +118,12 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                     ):
                         # "the driver", "el conductor, de nacionalidad panameña", "o motorista paraguaio"
                         k = i + 2
-                        if k + 1 < len(words) and words[k][0] == "de" and words[k + 1][0].startswith("nacionalidad"):
-                            k += 2
+                        while k < len(words) and (
+                            words[k][0] in {"a", "an", "un", "una", "um", "uma", "de", "anos", "years", "old"}
+                            or words[k][0].startswith("nacionalidad")
+                            or re.fullmatch(r"\d+(?:-year-old)?", words[k][0])
+                        ):
+                            k += 1
                         code, width = _nationality(words, k, language) if k < len(words) else (None, 0)
                         if code:
                             groups[code] = groups.get(code, 0) + 1
@@ -136,10 +159,23 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                     appositive[code] = appositive.get(code, 0) + n
                     i = k + width
                     continue
+            # "among them two Colombians", "ambos argentinos": nationalities of people counted
+            # already, not more people
+            within = (
+                word in _BOTH
+                or (i >= 2 and f"{words[i - 2][0]} {words[i - 1][0]}" in _AMONG)
+                or (i >= 1 and words[i - 1][0] in {"including", "incluidos", "incluidas", "incluindo"})
+            )
             j = i + 1
             while j < len(words) and (words[j][0] in _ADJECTIVES or re.fullmatch(r"\d+-year-old|de", words[j][0])):
                 j += 1
             code, width = _nationality(words, j, language) if j < len(words) else (None, 0)
+            if code and within:
+                appositive[code] = appositive.get(code, 0) + n
+                i = j + width
+                continue
+            if code and _mixed(words, j, language):
+                code = None
             # "um empresário português": a noun we do not know, then the nationality
             if (
                 code is None
@@ -178,11 +214,15 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                 # "de nacionalidad paraguaya"
                 if k + 1 < len(words) and words[k][0] == "de" and words[k + 1][0] in {"nacionalidad", "nacionalidade"}:
                     k += 2
+                # "The three crew members, all Ecuadorians", "two port workers, both Ecuadorian",
+                # "los dos ocupantes, ciudadanos peruanos"
+                while k < len(words) and (
+                    words[k][0] in _BOTH or words[k][0] in _CITIZEN or words[k][0] in {"of", "them", "de", "ellos"}
+                ):
+                    k += 1
                 code, width = _nationality(words, k, language) if k < len(words) else (None, 0)
-                # "The three crew members, all Ecuadorians"
-                if code is None and k < len(words) and words[k][0] in {"all", "todos", "todas"}:
-                    code, width = _nationality(words, k + 1, language) if k + 1 < len(words) else (None, 0)
-                    width += 1 if code else 0
+                if code and _mixed(words, k, language):
+                    code = None
                 if code:  # "un transportista costarricense", "un ciudadano mexicano"
                     groups[code] = groups.get(code, 0) + n
                     i = k + width
@@ -191,10 +231,18 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                     i = k
                 continue
             i += 1
+    if not plain and not groups and not appositive:
+        # "Ela foi presa em flagrante", "He was arrested at the airport"
+        head = [w for w, _, _ in _words(text[:60], 0)][:4]
+        if any(w in _SHE_HE for w in head):
+            plain.append(1)
     by_nationality = dict(groups)
     for code, n in appositive.items():
         by_nationality[code] = max(by_nationality.get(code, 0), n)
-    total = max([sum(groups.values()), *(plain or [0])])
+    # "Three men, two Colombians and an Ecuadorian": the nationalities describe a count
+    # already made. "Two port workers, both Ecuadorian, and the driver": they add up.
+    grouped = sum(groups.values())
+    total = sum(plain) if grouped in plain or not grouped else sum(plain) + grouped
     if total == 0 and not by_nationality:
         return None
     total = max(total, sum(by_nationality.values()))

@@ -75,6 +75,9 @@ class DrugMention:
     form: str | None
     term_start: int
     term_end: int
+    # For a weight with no drug beside it: "generic" ("of drugs"), "definite" ("of the
+    # drug"), or "" (nothing said).
+    reference: str = ""
 
     @property
     def start(self) -> int:
@@ -91,10 +94,16 @@ def _value(match: re.Match, language: str) -> Decimal | None:
 
 
 _GENERIC_DRUG = re.compile(
-    r"\s+(?:of|de|da|do|del)\s+(?:la\s+|las\s+|los\s+|the\s+|a\s+)?(?:illegal\s+|illicit\s+|ilegales?\s+)?"
+    r"\s+(?:of|de|da|do|del)\s+(?P<the>la\s+|las\s+|los\s+|the\s+|a\s+|esa\s+|essa\s+|that\s+)?"
+    r"(?:illegal\s+|illicit\s+|ilegales?\s+)?"
     r"(?:drugs?|drogas?|narcotics|narcoticos|estupefacientes|entorpecentes|sustancias|substancias|substances)\b"
 )
 _AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}[.,]\d{3}$")
+_COUNTED = re.compile(
+    r"(?<![\d.,])[1-9]\d{0,2}([.,])\d{3}(?![\d.,])\s+(?:packages|packets|bricks|bales|sacks|bags|pills|tablets|"
+    r"people|units|paquetes|panes|ladrillos|bultos|fardos|sacos|bolsas|pastillas|tabletas|comprimidos|"
+    r"pacotes|tabletes|tijolos|pessoas|personas|unidades|dosis|doses)\b"
+)
 _DECIMAL_POINT = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,])|\d{1,3}(?:,\d{3}){2,}")
 _DECIMAL_COMMA = re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d.,])|\d{1,3}(?:\.\d{3}){2,}")
 
@@ -104,6 +113,13 @@ def number_style(folded: str, language: str) -> str:
     Central American outlets write Spanish with English separators; some Peruvian English
     with Spanish ones. Unambiguous numerals decide; the language otherwise."""
     points, commas = len(_DECIMAL_POINT.findall(folded)), len(_DECIMAL_COMMA.findall(folded))
+    # "1,218 paquetes", "2.600 bricks": a count of things has no decimals, so its separator
+    # is the report's thousands separator.
+    for separator in _COUNTED.findall(folded):
+        if separator == ",":
+            points += 1
+        else:
+            commas += 1
     if points > commas:
         return "en"
     if commas > points:
@@ -157,10 +173,15 @@ def drug_mentions(document: Document) -> list[DrugMention]:
         prev_end = all_amounts[i - 1].end if i > 0 else sentence.start
         window_end = min(sentence.end, next_start, amount.end + 60)
         window_start = max(sentence.start, prev_end, amount.start - 70)
-        if _GENERIC_DRUG.match(document.folded, amount.end):
-            # "1,15 toneladas de droga": all the drugs together, or the one the operation has;
-            # the operation decides (see events._dedupe).
-            found.append(DrugMention(amount, "", None, amount.start, amount.end))
+        generic = _GENERIC_DRUG.match(document.folded, amount.end)
+        if generic:
+            # "1,15 toneladas de droga" is all the drugs together; "251 kilos de la droga"
+            # is the one already named. The operation decides (events.build).
+            found.append(
+                DrugMention(
+                    amount, "", None, amount.start, amount.end, "definite" if generic.group("the") else "generic"
+                )
+            )
             continue
         after = [d for d in drugs if amount.end <= d[0] < window_end]
         # "2,100 kilograms of chemical precursors": the thing weighed is named right after.
