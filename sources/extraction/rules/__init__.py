@@ -9,7 +9,7 @@ from sources.extraction.result import ExtractionResult
 from sources.extraction.rules.events import build, gather
 from sources.extraction.rules.nlp import LANGUAGES, guess_language, parse
 
-VERSION = "0.4.0"
+VERSION = "0.5.0"
 
 
 class RuleExtractor:

@@ -59,7 +59,8 @@ PATTERNS = [
                            r"neste\s+fim\s+de\s+semana)\b")),
     ("weekday", re.compile(rf"\b{_WEEKDAY}\b")),
     ("yesterday", re.compile(r"\b(?:yesterday|last\s+night|ayer|anoche|ontem|anteayer|anteontem|antenoche)\b")),
-    ("today", re.compile(r"\b(?:today|this\s+morning|earlier\s+today|hoy|esta\s+manana|esta\s+madrugada|hoje|"
+    # Bare "today", "hoy", "hoje" mostly describe the present ("percorre hoje"); these name a time.
+    ("today", re.compile(r"\b(?:this\s+morning|earlier\s+today|early\s+today|hoy\s+temprano|esta\s+manana|esta\s+madrugada|"
                          r"nesta\s+manha|nesta\s+madrugada)\b")),
     ("holiday", re.compile(r"\b(?:new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|christmas|ano\s+nuevo|"
                            r"nochevieja|nochebuena|navidad|ano\s+novo|vespera\s+de\s+natal|natal)\b")),

@@ -109,6 +109,9 @@ _DATELINE = re.compile(
 )
 
 
+_SET_IN = re.compile(r"\b(?:in|en|em|na|no)\s+(?:neighbou?ring\s+|vecina\s+|vecino\s+|la\s+vecina\s+|el\s+vecino\s+)?$")
+
+
 def dateline_end(text: str) -> int:
     """Where a dateline opening the text ends (0 if there is none): its date is when the
     story was filed and its city where, not the seizure's."""
@@ -138,6 +141,22 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
     better = story_country(agencies, countries, routes, places)
     if better != hint:
         places = find_places(document, country_hint=better, exclude=not_places)
+    # "En Costa Rica, oficiales ... en Peñas Blancas": a sentence set in another country
+    # ("In Honduras, ...", "... en Guatemala") reads its places in that country.
+    for sentence in document.sentences:
+        named = {
+            code
+            for start, _e, code in countries
+            if sentence.start <= start < sentence.end
+            and not _in_route(start, routes)
+            and _SET_IN.search(document.folded, max(sentence.start, start - 12), start)
+        }
+        if len(named) == 1 and named != {better}:
+            (code,) = named
+            inside = [p for p in places if sentence.start <= p.start < sentence.end]
+            again = find_places(document, country_hint=code, exclude=not_places, span=(sentence.start, sentence.end))
+            if again:
+                places = [p for p in places if p not in inside] + again
     return Mentions(
         drugs=drug_mentions(document),
         drug_terms=find_terms(document, "drugs", terms.DRUGS),
@@ -224,7 +243,13 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
                 target.date = new_date
             current = target
         elif current is None:
-            if new_date is not None and pending is None:
+            if new_date is not None and (
+                pending is None or pending.date is None or pending.date.date_start != new_date.date_start
+            ):
+                # a new date before any quantity: the operation starts here; what came
+                # before it was background
+                if pending is not None:
+                    preamble.extend(pending.sentences)
                 pending = Draft(sentences=[sentence], date=new_date)
             elif pending is not None:
                 pending.sentences.append(sentence)
@@ -487,7 +512,7 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
     if regions:
         in_country = [_within(p, regions) for p in in_country]
         in_country = [p for p in in_country if p is not None]
-    specific = sorted(in_country, key=lambda p: (p.fuzzy, rank.get(p.place.kind, 5), p.start))
+    specific = sorted(in_country, key=lambda p: (p.fuzzy, not p.cued, rank.get(p.place.kind, 5), p.start))
     best = specific[0]
     if best.place.admin1 is None:
         with_region = [p for p in in_country if p.place.admin1]

@@ -21,6 +21,8 @@ _ADJECTIVES = {"suspected", "alleged", "presumed", "other", "presuntos", "supues
                "young", "jovenes", "adult", "adultos"}  # fmt: skip
 _CITIZEN = {"citizen", "citizens", "national", "nationals", "ciudadano", "ciudadanos", "ciudadana", "ciudadanas",
             "cidadao", "cidadaos", "cidada", "cidadas"}  # fmt: skip
+_INCLUDING = {"including", "include", "includes", "incluidos", "incluidas", "incluindo", "incluyen", "incluye",
+              "incluem", "inclui"}  # fmt: skip
 _AMONG = {"among them", "entre ellos", "entre ellas", "entre eles", "entre elas", "of whom", "de ellos", "de eles"}
 _BOTH = {"all", "both", "todos", "todas", "ambos", "ambas", "each"}
 _SHE_HE = {"he", "she", "el", "ella", "ele", "ela"}
@@ -76,7 +78,8 @@ def _is_person(word: str) -> bool:
 
 def detentions(sentence_text: str, sentence_start: int, language: str) -> Detentions | None:
     """The detentions a sentence reports (folded text), or None if it reports none."""
-    text = sentence_text
+    # "a U.S. citizen": one word for the word splitter, same length for the offsets
+    text = re.sub(r"\bu\.s\.", "us  ", sentence_text)
     if not any(re.search(rf"\b{re.escape(w)}\b", text) for w in terms.DETAIN):
         return None
     if any(re.search(rf"\b{re.escape(w)}\b", text) for w in terms.NO_ONE):
@@ -164,7 +167,7 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
             within = (
                 word in _BOTH
                 or (i >= 2 and f"{words[i - 2][0]} {words[i - 1][0]}" in _AMONG)
-                or (i >= 1 and words[i - 1][0] in {"including", "incluidos", "incluidas", "incluindo"})
+                or (i >= 1 and words[i - 1][0] in _INCLUDING)
             )
             j = i + 1
             while j < len(words) and (words[j][0] in _ADJECTIVES or re.fullmatch(r"\d+-year-old|de", words[j][0])):
@@ -215,7 +218,13 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                 if k + 1 < len(words) and words[k][0] == "de" and words[k + 1][0] in {"nacionalidad", "nacionalidade"}:
                     k += 2
                 # "The three crew members, all Ecuadorians", "two port workers, both Ecuadorian",
-                # "los dos ocupantes, ciudadanos peruanos"
+                # "los dos ocupantes del vehículo, ciudadanos peruanos"
+                if (
+                    k + 1 < len(words)
+                    and words[k][0] in {"del", "de", "of", "do", "da"}
+                    and not words[k + 1][0].startswith("nacionalidad")
+                ):
+                    k += 3 if words[k + 1][0] in {"the", "la", "el", "o", "a"} else 2
                 while k < len(words) and (
                     words[k][0] in _BOTH or words[k][0] in _CITIZEN or words[k][0] in {"of", "them", "de", "ellos"}
                 ):
@@ -223,6 +232,10 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                 code, width = _nationality(words, k, language) if k < len(words) else (None, 0)
                 if code and _mixed(words, k, language):
                     code = None
+                if code and within:
+                    appositive[code] = appositive.get(code, 0) + n
+                    i = k + width
+                    continue
                 if code:  # "un transportista costarricense", "un ciudadano mexicano"
                     groups[code] = groups.get(code, 0) + n
                     i = k + width

@@ -17,7 +17,8 @@ _CANDIDATE = re.compile(
 )
 _EDGE_WORDS = {"port", "puerto", "porto", "terminal", "province", "provincia", "district", "distrito", "region",
                "región", "municipality", "municipio", "município", "department", "departamento", "state", "the",
-               "el", "la", "los", "las", "international", "multimodal", "de", "del", "of", "city", "ciudad"}  # fmt: skip
+               "el", "la", "los", "las", "international", "multimodal", "de", "del", "of", "city", "ciudad",
+               "e", "y", "and", "a", "o", "os", "as"}  # fmt: skip
 # Words that start sentences or name things other than places.
 _NOT_PLACES = {"the", "on", "in", "at", "el", "la", "los", "las", "en", "a", "o", "an", "this", "it", "they", "he",
                "she", "we", "police", "officers", "agents", "agentes", "marines", "troops", "soldiers", "navy",
@@ -30,7 +31,9 @@ _NOT_PLACES = {"the", "on", "in", "at", "el", "la", "los", "las", "en", "a", "o"
                "dos", "tres", "cuatro", "un", "una", "one", "por", "para", "by", "from", "with", "de",
                "del", "do", "da", "ese", "esa", "este", "esta", "hasta", "until", "so", "far", "meanwhile",
                "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-               "norte", "sur", "sul", "oeste", "centro", "district", "court", "attorney"}  # fmt: skip
+               "norte", "sur", "sul", "oeste", "centro", "district", "court", "attorney", "marinha", "exército",
+               "aduana", "aduanas", "receita", "fiscalía", "ministerio", "ministério", "secretaría", "secretaria",
+               "guardia", "gendarmería", "prefectura", "capital", "pública", "publica", "público", "nacional"}  # fmt: skip
 
 
 @dataclass
@@ -40,6 +43,7 @@ class PlaceMention:
     text: str
     place: gz.Place
     fuzzy: bool = False  # found by a close spelling ("Callado"), not the name itself
+    cued: bool = False  # introduced as a location ("near Benjamin Constant", "en Pichari")
 
 
 def _variants(words: list[str]):
@@ -80,13 +84,31 @@ _WATER_BEFORE = re.compile(r"\b(?:río|rio)\s+$", re.IGNORECASE)
 _WATER_AFTER = re.compile(r"\s+(?:river|rio|río|rivers|lagoon|bay|estuary|delta)\b", re.IGNORECASE)
 
 
+_LOCATIVE = re.compile(
+    r"(?:\bnear|\bin|\bat|\boff|\ben|\bem|\bna|\bno|\bproximidades\s+de|\bcerca\s+de|\bperto\s+de|\bproximo\s+(?:a|de)|"
+    r"\bmunicipio\s+de|\bdistrito\s+de|\bprovincia\s+de|\bdepartamento\s+de|\bport\s+of|\bpuerto\s+de|\bporto\s+de|"
+    r"\blocalidad\s+de|\bsector|\bsetor)\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+|o\s+|a\s+|del\s+|de\s+)?$"
+)
+
+
 def find_places(
-    document: Document, *, country_hint: str | None = None, exclude: list[tuple[int, int]] = ()
+    document: Document,
+    *,
+    country_hint: str | None = None,
+    exclude: list[tuple[int, int]] = (),
+    span: tuple[int, int] | None = None,
 ) -> list[PlaceMention]:
     gazetteer = gz.gazetteer()
     found = []
-    for match in _CANDIDATE.finditer(document.text):
+    start_at, end_at = span or (0, len(document.text))
+    for match in _CANDIDATE.finditer(document.text, start_at, end_at):
         words = match.group(0).split()
+        # "Manaus. É o mesmo": a run of capitals ends with its sentence
+        for i, word in enumerate(words[:-1]):
+            if word.endswith("."):
+                words = words[: i + 1]
+                break
+        words[-1] = words[-1].rstrip(".")
         if len(words) == 1 and words[0].lower() in _NOT_PLACES:
             continue
         if any(s < match.end() and match.start() < e for s, e in exclude):
@@ -111,14 +133,16 @@ def find_places(
                     place, fuzzy = close, True
             if place is not None and _plausible(place, country_hint, initial):
                 start = match.start() + max(offset, 0)
-                found.append(PlaceMention(start, start + len(phrase), phrase, place, fuzzy))
+                cued = bool(_LOCATIVE.search(document.folded, max(0, start - 30), start))
+                found.append(PlaceMention(start, start + len(phrase), phrase, place, fuzzy, cued))
                 break
     return found
 
 
 # "near the border with Colombia", "na fronteira com o Paraguai": a neighbour, not the place.
 _BORDER = re.compile(
-    r"(?:border|frontera|fronteira|limite|frontier)\s+(?:with|con|com)\s+(?:the\s+|el\s+|la\s+|o\s+|a\s+)?$"
+    r"(?:border|borders|frontera|fronteras|fronteira|fronteiras|limite|frontier)\s+(?:with|con|com)\s+"
+    r"(?:the\s+|el\s+|la\s+|o\s+|a\s+)?(?:[\w-]+(?:,\s*|\s+(?:and|y|e)\s+)){0,3}$"
 )
 
 

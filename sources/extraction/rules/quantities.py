@@ -93,6 +93,8 @@ def _value(match: re.Match, language: str) -> Decimal | None:
     return Decimal(lexicon.number_word(word, language, article=True) or 0) or None
 
 
+# What lies between an amount and what it weighs: "kg of", "litros de insumos", "kilos de los".
+_WEIGHS = re.compile(r"\s*(?:of|de|da|do|del|em|in)?\s*(?:the\s+|la\s+|el\s+|los\s+|las\s+|o\s+|a\s+)?(?:[a-z]+\s+)?")
 _GENERIC_DRUG = re.compile(
     r"\s+(?:of|de|da|do|del)\s+(?P<the>la\s+|las\s+|los\s+|the\s+|a\s+|esa\s+|essa\s+|that\s+)?"
     r"(?:illegal\s+|illicit\s+|ilegales?\s+)?"
@@ -186,7 +188,10 @@ def drug_mentions(document: Document) -> list[DrugMention]:
         after = [d for d in drugs if amount.end <= d[0] < window_end]
         # "2,100 kilograms of chemical precursors": the thing weighed is named right after.
         blocked = [
-            n for n in not_drugs if amount.end <= n[0] < min(amount.end + 30, after[0][0] if after else window_end)
+            n
+            for n in not_drugs
+            if amount.end <= n[0] < min(amount.end + 30, after[0][0] if after else window_end)
+            and _WEIGHS.fullmatch(document.folded[amount.end : n[0]])
         ]
         if blocked:
             continue

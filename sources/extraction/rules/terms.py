@@ -638,7 +638,7 @@ ACTION_WORDS = {"operation", "operativo", "operacion", "operacao", "joint", "con
                 "participated", "participaron", "participaram", "apoyo", "support", "supported", "coordination",
                 "coordinacion", "coordenada", "coordinated", "led", "carried out", "realizo", "realizaron",
                 "realizou", "raided", "allanaron", "inspected", "inspeccionaron", "intervinieron", "intervened",
-                "stopped", "detected", "boarded", "localizou", "localizaron", "localizo", "located"}  # fmt: skip
+                "stopped", "detected", "boarded", "localizou", "localizaron", "localizo", "located", "cordoned", "hauled", "interceptaram", "interceptou", "apreenderam", "unloaded"}  # fmt: skip
 
 AT_SEA = {"international waters", "nautical miles", "at sea", "high seas", "aguas internacionales",
           "millas nauticas", "alta mar", "aguas internacionais", "milhas nauticas", "alto mar"}  # fmt: skip
