@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 
 from sources.extraction.result import ExtractionResult
-from sources.extraction.rules.events import build, gather
+from sources.extraction.rules.events import build
+from sources.extraction.rules.mentions import gather
 from sources.extraction.rules.nlp import LANGUAGES, guess_language, parse
 
 VERSION = "0.5.0"

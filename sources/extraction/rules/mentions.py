@@ -1,0 +1,164 @@
+"""Everything the rules find in a report, gathered once: quantities, dates, places, agencies,
+routes, groups, evidence and detentions, with the story's country and the dateline set apart.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sources.extraction.rules import agencies as agency_rules
+from sources.extraction.rules import terms
+from sources.extraction.rules.dates import DateMention, find_dates
+from sources.extraction.rules.groups import find_groups
+from sources.extraction.rules.nlp import Document, Sentence, find_terms
+from sources.extraction.rules.people import Detentions, detentions
+from sources.extraction.rules.places import PlaceMention, country_mentions, find_places
+from sources.extraction.rules.quantities import DrugMention, Evidence, drug_mentions, other_evidence
+from sources.extraction.rules.routes import RouteMention, find_routes
+
+# "El Comercio reported on February 28", "the police said in a statement on Monday": the day
+# it was told, not the day it happened.
+_REPORTING = re.compile(
+    r"(?:reported|published|said|told|announced|statement|informo|publico|dijo|informou|disse|comunicado|"
+    r"anuncio|indico|afirmo)\s+(?:[\w,]+\s+){0,5}$"
+)
+
+
+def has_any(text: str, words) -> bool:
+    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text) for w in words)
+
+
+# A wire story's dateline: "BOGOTÁ, Jan 3 (Reuters) —", "LIMA —", "SANTO DOMINGO, 9 ago —".
+_DATELINE = re.compile(
+    r"\s*[A-ZÁÉÍÓÚÑÇ][A-ZÁÉÍÓÚÑÇ .'’/-]{2,40}(?:\([^)\n]{0,30}\))?(?:,[^—–\n]{0,30})?\s*(?:—|–|--|-\s)"
+)
+
+
+_SET_IN = re.compile(r"\b(?:in|en|em|na|no)\s+(?:neighbou?ring\s+|vecina\s+|vecino\s+|la\s+vecina\s+|el\s+vecino\s+)?$")
+
+
+def dateline_end(text: str) -> int:
+    """Where a dateline opening the text ends (0 if there is none): its date is when the
+    story was filed and its city where, not the seizure's."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0
+
+
+def _reporting_date(folded: str, start: int) -> bool:
+    """A date that says when something was told ("reported on February 28", "said in a
+    statement on Monday"), unless what was said follows ("said that on Friday troops...")."""
+    match = _REPORTING.search(folded[max(0, start - 40) : start])
+    return bool(match) and not re.search(r"\b(?:that|que|how|como)\b", match.group(0))
+
+
+@dataclass
+class Mentions:
+    drugs: list[DrugMention]
+    drug_terms: list[tuple[int, int, str]]
+    reported: list[DateMention]
+    dates: list[DateMention]
+    places: list[PlaceMention]
+    countries: list[tuple[int, int, str]]
+    agencies: list[agency_rules.AgencyMention]
+    routes: list[RouteMention]
+    groups: list
+    evidence: list[Evidence]
+    detentions: dict[int, Detentions]
+    # Sentences kept for their words (groups, routes) but not their counts or dates.
+    context_only: set[int] = field(default_factory=set)
+
+
+def gather(document: Document, published: datetime.date | None) -> Mentions:
+    dateline = dateline_end(document.text)
+    agencies = agency_rules.find_agencies(document)
+    routes = find_routes(document)
+    countries = country_mentions(document)
+    hint = story_country(agencies, countries, routes, [])
+    # Words of an agency's name ("Policía Nacional", "Guardia Civil") are not places.
+    not_places = [(a.start, a.end) for a in agencies]
+    not_places.append((0, dateline))
+    places = find_places(document, country_hint=hint, exclude=not_places)
+    # The places found may say better where the story is than the agencies did; if so, read
+    # them again with that country in mind.
+    better = story_country(agencies, countries, routes, places)
+    if better != hint:
+        places = find_places(document, country_hint=better, exclude=not_places)
+    # "En Costa Rica, oficiales ... en Peñas Blancas": a sentence set in another country
+    # ("In Honduras, ...", "... en Guatemala") reads its places in that country.
+    for sentence in document.sentences:
+        named = {
+            code
+            for start, _e, code in countries
+            if sentence.start <= start < sentence.end
+            and not in_route(start, routes)
+            and _SET_IN.search(document.folded, max(sentence.start, start - 12), start)
+        }
+        if len(named) == 1 and named != {better}:
+            (code,) = named
+            inside = [p for p in places if sentence.start <= p.start < sentence.end]
+            again = find_places(document, country_hint=code, exclude=not_places, span=(sentence.start, sentence.end))
+            if again:
+                places = [p for p in places if p not in inside] + again
+    return Mentions(
+        drugs=drug_mentions(document),
+        drug_terms=find_terms(document, "drugs", terms.DRUGS),
+        dates=[
+            d
+            for d in find_dates(
+                document.folded, published=published, language=document.language, original=document.text
+            )
+            if not _reporting_date(document.folded, d.start) and d.start >= dateline
+        ],
+        reported=[
+            d
+            for d in find_dates(
+                document.folded, published=published, language=document.language, original=document.text
+            )
+            if _reporting_date(document.folded, d.start) and d.start >= dateline and d.is_absolute
+        ],
+        places=places,
+        countries=countries,
+        agencies=agencies,
+        routes=routes,
+        groups=find_groups(document),
+        evidence=other_evidence(document),
+        detentions={
+            s.index: d for s in document.sentences if (d := detentions(s.text, s.start, document.language)) is not None
+        },
+    )
+
+
+def in_sentence(items, sentence: Sentence):
+    return [m for m in items if sentence.start <= start_of(m) < sentence.end]
+
+
+def start_of(mention) -> int:
+    return mention[0] if isinstance(mention, tuple) else mention.start
+
+
+def in_route(offset: int, routes: list[RouteMention]) -> bool:
+    return any(r.start <= offset < r.end for r in routes)
+
+
+def story_country(agencies, countries, routes, places) -> str | None:
+    """The country most of the report is about: named agencies weigh most, then places and
+    country names outside routes ("bound for Panama" says nothing of where it was seized)."""
+    votes: Counter[str] = Counter()
+    for p in places:
+        if not in_route(p.start, routes):
+            votes[p.place.country] += 2
+    for mention in agencies:
+        countries_of = {a.country for a in mention.candidates if a.country}
+        if len(countries_of) == 1 and not mention.generic:
+            votes[countries_of.pop()] += 3
+    for start, _end, code in countries:
+        if not in_route(start, routes):
+            votes[code] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def article_country(mentions: Mentions) -> str | None:
+    return story_country(mentions.agencies, mentions.countries, mentions.routes, mentions.places)

@@ -1,0 +1,167 @@
+"""Which sentences report which seizure event.
+
+A report is read sentence by sentence. A sentence that names a drug quantity belongs to the
+current operation unless it brings a new date, a new place, an agency of another country or a
+word that opens a new case ("Separately", "En otro operativo"); sentences without quantities
+add details (detainees, destination, group) to the operation they follow. Sentences of totals,
+yearly figures, records and prices are set aside.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sources.extraction.rules import terms
+from sources.extraction.rules.dates import DateMention
+from sources.extraction.rules.mentions import Mentions, has_any, in_route, in_sentence
+from sources.extraction.rules.nlp import Document, Sentence
+from sources.extraction.rules.quantities import DrugMention
+
+# "in 61 operations", "en dos hechos", "in five separate cases": figures over several events
+_SEVERAL_EVENTS = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|various|dos|tres|cuatro|cinco|seis|siete|"
+    r"ocho|nueve|diez|varios|varias|diversos|diversas|duas|dois|quatro|sete|oito|nove|dez|different|distintos|"
+    r"diferentes)\s+(?:separate\s+|distintas?\s+|distintos\s+|diferentes\s+)?(?:cases|operations|interdictions|"
+    r"raids|seizures|incidents|hechos|casos|operativos|operaciones|acciones|decomisos|incautaciones|operacoes|"
+    r"acoes|apreensoes|ocorrencias)\b"
+)
+
+
+# "in 2024", "en lo que va de 2025", "durante 2023": a year's figures (with no day named)
+_YEAR_ONLY = re.compile(
+    r"\b(?:in|en|em|durante|during|del|de|for|throughout|todo)\s+(?:(?:el|o|the)\s+)?(?:ano\s+)?(?:19|20)\d\d\b"
+)
+
+
+def is_aggregate(sentence: Sentence, dates: list[DateMention] = ()) -> bool:
+    """A sentence of totals, running figures, records or prices, not of one operation.
+    ("A total weight of 2,961 kg", "1.212 kilogramos en total" describe one seizure; a
+    stated total equal to its parts is dropped later, not here.)"""
+    text = sentence.text
+    in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end]
+    named_day = any(d.is_absolute or d.kind in {"later", "same"} for d in in_sentence)
+    if any(d.kind == "month" for d in in_sentence) and not named_day:
+        return True  # "in March", "en febrero": a month's figures
+    if _YEAR_ONLY.search(text) and not named_day:
+        return True
+    return bool(_SEVERAL_EVENTS.search(text) or has_any(text, terms.AGGREGATE))
+
+
+@dataclass
+class Draft:
+    sentences: list[Sentence] = field(default_factory=list)
+    drugs: list[DrugMention] = field(default_factory=list)
+    date: DateMention | None = None
+    reported: DateMention | None = None  # "X reported on Saturday that ..."
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].start
+
+    def covers(self, offset: int) -> bool:
+        return any(s.start <= offset < s.end for s in self.sentences)
+
+
+def _opens_case(sentence: Sentence) -> bool:
+    head = sentence.text[:40]
+    return has_any(head, terms.NEW_OPERATION)
+
+
+def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[Sentence]]:
+    """Operations as groups of sentences, and the preamble read before the first one."""
+    drafts: list[Draft] = []
+    preamble: list[Sentence] = []
+    pending: Draft | None = None
+    current: Draft | None = None
+    for sentence in document.sentences:
+        if is_aggregate(sentence, mentions.dates):
+            # Figures of totals are set aside; words around them may still describe the
+            # operation being told ("which has used four airstrips since last year").
+            if not in_sentence(mentions.drugs, sentence):
+                mentions.context_only.add(sentence.index)
+                (current.sentences if current is not None and pending is None else preamble).append(sentence)
+            continue
+        drugs = [d for d in in_sentence(mentions.drugs, sentence)]
+        dates = [d for d in in_sentence(mentions.dates, sentence) if d.kind != "month"]
+        new_date = dates[0] if dates else None
+        opens = _opens_case(sentence) or (
+            new_date is not None
+            and current is not None
+            and current.date is not None
+            and (new_date.kind in {"later"} or new_date.date_start != current.date.date_start)
+        )
+        if drugs:
+            if pending is not None:
+                target = pending
+                drafts.append(pending)
+                pending = None
+            elif (
+                current is None
+                or opens
+                or _new_place(sentence, current, mentions)
+                or _new_country(sentence, current, mentions)
+            ):
+                target = Draft()
+                drafts.append(target)
+            else:
+                target = current
+            target.sentences.append(sentence)
+            target.drugs.extend(drugs)
+            if target.date is None and new_date is not None:
+                target.date = new_date
+            current = target
+        elif current is None:
+            if new_date is not None and (
+                pending is None or pending.date is None or pending.date.date_start != new_date.date_start
+            ):
+                # a new date before any quantity: the operation starts here; what came
+                # before it was background
+                if pending is not None:
+                    preamble.extend(pending.sentences)
+                pending = Draft(sentences=[sentence], date=new_date)
+            elif pending is not None:
+                pending.sentences.append(sentence)
+            else:
+                preamble.append(sentence)
+        elif opens:
+            pending = Draft(sentences=[sentence], date=new_date)
+        elif pending is not None:
+            pending.sentences.append(sentence)
+        else:
+            current.sentences.append(sentence)
+            if current.date is None and new_date is not None:
+                current.date = new_date
+    return drafts, preamble
+
+
+def _new_country(sentence: Sentence, current: Draft, mentions: Mentions) -> bool:
+    """An agency of another country than the current operation's: another seizure ("Del
+    otro lado de la frontera, la FANB informó...")."""
+
+    def countries(sentences):
+        found = set()
+        for s in sentences:
+            for a in in_sentence(mentions.agencies, s):
+                codes = {c.country for c in a.candidates if c.country}
+                if len(codes) == 1 and not a.generic:
+                    found |= codes
+        return found
+
+    here, before = countries([sentence]), countries(current.sentences)
+    return bool(here and before and not here & before)
+
+
+def _new_place(sentence: Sentence, current: Draft, mentions: Mentions) -> bool:
+    """Whether the sentence's place is another one than the current operation's (and so,
+    with a quantity, another seizure)."""
+    here = [p for p in in_sentence(mentions.places, sentence) if not in_route(p.start, mentions.routes)]
+    if not here:
+        return False
+    before = [
+        p for s in current.sentences for p in in_sentence(mentions.places, s) if not in_route(p.start, mentions.routes)
+    ]
+    if not before:
+        return False
+    regions = {(p.place.country, p.place.admin1) for p in before}
+    return all((p.place.country, p.place.admin1) not in regions for p in here)
