@@ -15,7 +15,7 @@ from sources.extraction.gazetteer import gazetteer
 from sources.extraction.result import Extracted, ExtractedItem, ExtractedOperation
 from sources.extraction.rules import agencies as agency_rules
 from sources.extraction.rules import terms
-from sources.extraction.rules.mentions import Mentions, article_country, has_any, in_route, in_sentence
+from sources.extraction.rules.mentions import SET_IN, Mentions, article_country, has_any, in_route, in_sentence
 from sources.extraction.rules.nlp import Document, Sentence
 from sources.extraction.rules.people import Detentions
 from sources.extraction.rules.places import PlaceMention
@@ -132,8 +132,27 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         # At sea only if the seizure itself is told at sea ("400 nautical miles southwest of"),
         # not a plan ("to be transferred at sea") in another sentence.
         at_sea = any(has_any(s.text, terms.AT_SEA) for s in told_in)
-        place = None if at_sea else _best_place(places, fallback_country)
-        country = place.place.country if place else None
+        # Where the sentences telling it say it happened ("In El Salvador, the navy ..."), or
+        # the country of its agencies: a place elsewhere with the same name gives way.
+        set_in = [
+            code
+            for s in told_in
+            for start, _e, code in in_sentence(mentions.countries, s)
+            if not in_route(start, mentions.routes) and SET_IN.search(document.folded, max(s.start, start - 12), start)
+        ]
+        agency_countries = {
+            c.country
+            for s in told_in
+            for a in in_sentence(mentions.agencies, s)
+            if not a.generic
+            for c in a.candidates
+            if c.country
+        }
+        hint = set_in[0] if set_in else (next(iter(agency_countries)) if len(agency_countries) == 1 else None)
+        if hint:
+            places = [_relocated(p, hint) for p in places]
+        place = None if at_sea else _best_place(places, hint or fallback_country)
+        country = place.place.country if place else hint
         # Agencies of the sentences that tell what was done ("seized", "joint operation"); one
         # named in a remark ("Europol warned in a report") is not the seizing one.
         acting = [
@@ -232,6 +251,17 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
                 type(best.place)(**{**best.place.__dict__, "admin1": with_region[0].place.admin1}),
             )
     return best
+
+
+def _relocated(mention: PlaceMention, country: str) -> PlaceMention:
+    """The same name in `country`, if there is such a place ("Zulia" in a Venezuelan story is
+    the state, not the Colombian town)."""
+    if mention.place.country == country:
+        return mention
+    for candidate in gazetteer().lookup(mention.text, country=country):
+        if candidate.country == country:
+            return PlaceMention(mention.start, mention.end, mention.text, candidate, mention.fuzzy, mention.cued)
+    return mention
 
 
 def _within(mention: PlaceMention, regions: set[str]) -> PlaceMention | None:

@@ -37,7 +37,7 @@ _DATELINE = re.compile(
 )
 
 
-_SET_IN = re.compile(r"\b(?:in|en|em|na|no)\s+(?:neighbou?ring\s+|vecina\s+|vecino\s+|la\s+vecina\s+|el\s+vecino\s+)?$")
+SET_IN = re.compile(r"\b(?:in|en|em|na|no)\s+(?:neighbou?ring\s+|vecina\s+|vecino\s+|la\s+vecina\s+|el\s+vecino\s+)?$")
 
 
 def dateline_end(text: str) -> int:
@@ -94,7 +94,7 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
             for start, _e, code in countries
             if sentence.start <= start < sentence.end
             and not in_route(start, routes)
-            and _SET_IN.search(document.folded, max(sentence.start, start - 12), start)
+            and SET_IN.search(document.folded, max(sentence.start, start - 12), start)
         }
         if len(named) == 1 and named != {better}:
             (code,) = named

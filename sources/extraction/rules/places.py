@@ -150,19 +150,20 @@ def country_mentions(document: Document) -> list[tuple[int, int, str]]:
     """Countries named in the text as where things happen, as (start, end, alpha-2)."""
     found = []
     for match in _CANDIDATE.finditer(document.text):
-        if _BORDER.search(document.folded, max(0, match.start() - 40), match.start()):
-            continue
         phrase = match.group(0)
-        code = gz.country_from_name(phrase, document.language)
-        if code is None:
-            words = phrase.split()
-            for size in range(len(words) - 1, 0, -1):
-                for i in range(0, len(words) - size + 1):
-                    code = gz.country_from_name(" ".join(words[i : i + size]), document.language)
-                    if code:
-                        break
+        words = phrase.split()
+        # the longest run of words naming a country ("En Costa Rica" -> "Costa Rica"), where it is
+        named = None
+        for size in range(len(words), 0, -1):
+            for i in range(0, len(words) - size + 1):
+                part = " ".join(words[i : i + size]).rstrip(".,")
+                code = gz.country_from_name(part, document.language)
                 if code:
+                    start = match.start() + phrase.find(words[i])
+                    named = (start, start + len(part), code)
                     break
-        if code:
-            found.append((match.start(), match.end(), code))
+            if named:
+                break
+        if named and not _BORDER.search(document.folded, max(0, named[0] - 60), named[0]):
+            found.append(named)
     return found
