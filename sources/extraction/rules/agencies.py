@@ -76,6 +76,7 @@ class AgencyMention:
     end: int
     candidates: tuple[Agency, ...]
     generic: bool
+    country: str = ""  # a body the registry does not list, of this country ("Policía Nacional de Nicaragua")
 
 
 @cache
@@ -96,6 +97,7 @@ def find_agencies(document: Document) -> list[AgencyMention]:
     by_alias, by_code = registry()
     mentions = []
     national_words = {fold(word) for word in NATIONAL}
+    foreign: list[tuple[int, int]] = []
     for start, end, term in find_terms(document, "agencies", [a for a in by_alias if a not in national_words]):
         original = document.text[start:end]
         # Acronyms count only in capitals ("PCD", not the word "pcd" inside a URL) and
@@ -112,12 +114,15 @@ def find_agencies(document: Document) -> list[AgencyMention]:
             # "la Policía Nacional de Nicaragua" is Nicaragua's, whatever the story's country
             candidates = tuple(a for a in candidates if a.country == country)
             if not candidates:
+                # a body of a country the registry does not list: no agency, but it tells where
+                foreign.append((start, end))
+                mentions.append(AgencyMention(start, end, (), False, country))
                 continue
             generic = False
         mentions.append(AgencyMention(start, end, candidates, generic))
     for start, end, word in find_terms(document, "national", NATIONAL):
         candidates = tuple(by_code[c] for c in NATIONAL[word].values() if c in by_code)
-        if not any(m.start <= start < m.end for m in mentions):
+        if not any(m.start <= start < m.end for m in mentions) and not any(s <= start < e for s, e in foreign):
             mentions.append(AgencyMention(start, end, candidates, True))
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -125,6 +130,8 @@ def find_agencies(document: Document) -> list[AgencyMention]:
 
 def resolve(mention: AgencyMention, country: str | None) -> Agency | None:
     """The agency a mention names, given the operation's country."""
+    if not mention.candidates:
+        return None
     in_country = [a for a in mention.candidates if a.country == country]
     if in_country:
         return in_country[0]

@@ -105,9 +105,28 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         # A weight with no drug named beside it is the operation's drug, if it has only one
         # ("un total de 567 kilogramos", "251 kilos de la droga"); "750 kilos de droga"
         # with drugs already weighed is a sum of them, not another seizure.
+        if len(known) > 1:
+            # "1.1 million fentanyl pills ... The pills weighed about 110 kilograms": of the
+            # drugs named, the one not weighed where it was named.
+            weighed = [(d.term_start, d.term_end) for d in draft.drugs if d.drug_type]
+            unweighed = {
+                terms.DRUGS[term][0]
+                for s in draft.sentences
+                if s.index not in mentions.context_only
+                for start, end, term in mentions.drug_terms
+                if s.start <= start < s.end
+                # "412 kilos a marihuana tipo creepy": words just after a weighed drug are its own
+                and not any(ws <= start <= we + 25 for ws, we in weighed)
+            }
+            known = unweighed if len(unweighed) == 1 else known
+        typed = [d for d in draft.drugs if d.drug_type and d.amount.kg]
+        # the sum of several weighed lines, told again as one figure
+        typed_kg = sum((d.amount.kg for d in typed), Decimal(0)) if len(typed) >= 2 else Decimal(0)
         for d in draft.drugs:
             if d.drug_type or len(known) != 1:
                 continue
+            if typed_kg and d.amount.kg and _close(d.amount.kg, typed_kg, Decimal("0.01")):
+                continue  # "2.714 kilogramos ... de ese total 2.302 de cocaína y 412 de marihuana"
             if d.reference == "generic" and any(o.drug_type for o in draft.drugs):
                 continue
             d.drug_type = next(iter(known))
@@ -141,12 +160,11 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
             if not in_route(start, mentions.routes) and SET_IN.search(document.folded, max(s.start, start - 12), start)
         ]
         agency_countries = {
-            c.country
+            country
             for s in told_in
             for a in in_sentence(mentions.agencies, s)
             if not a.generic
-            for c in a.candidates
-            if c.country
+            for country in ([a.country] if a.country else [c.country for c in a.candidates if c.country])
         }
         hint = set_in[0] if set_in else (next(iter(agency_countries)) if len(agency_countries) == 1 else None)
         if hint:

@@ -85,6 +85,8 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
     if any(re.search(rf"\b{re.escape(w)}\b", text) for w in terms.NO_ONE):
         return Detentions(sentence_start, sentence_start + len(text), 0, none=True)
     plain, groups, appositive = [], {}, {}
+    marks = []  # (word index, count) of each nationality group, to tell appositions
+    base = 0
     position = 0
     for clause in _CLAUSE_BREAK.split(text):
         clause_start = text.find(clause, position)
@@ -94,6 +96,7 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
         ):
             continue
         words = _words(clause, sentence_start + clause_start)
+        at, base = base, base + len(words)  # word positions across clauses, for appositions
         i = 0
         while i < len(words):
             word = words[i][0]
@@ -111,6 +114,7 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                             j += 1
                     if roles:
                         groups[code] = groups.get(code, 0) + roles
+                        marks.append((at + i, roles))
                         i = j
                         continue
                     if (
@@ -130,9 +134,10 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                         code, width = _nationality(words, k, language) if k < len(words) else (None, 0)
                         if code:
                             groups[code] = groups.get(code, 0) + 1
+                            marks.append((at + i, 1))
                             i = k + width
                             continue
-                        plain.append(1)
+                        plain.append((1, at + i + 2))
                 i += 1
                 continue
             # "one of them a Venezuelan": a nationality within a count already made
@@ -205,6 +210,7 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                 while k < len(words) and _is_person(words[k][0]):
                     k += 1
                 groups[code] = groups.get(code, 0) + n
+                marks.append((at + i, n))
                 i = k
                 continue
             # "two dock workers": one word of description before the noun
@@ -238,9 +244,10 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                     continue
                 if code:  # "un transportista costarricense", "un ciudadano mexicano"
                     groups[code] = groups.get(code, 0) + n
+                    marks.append((at + i, n))
                     i = k + width
                 else:
-                    plain.append(n)
+                    plain.append((n, at + k))
                     i = k
                 continue
             i += 1
@@ -248,14 +255,28 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
         # "Ela foi presa em flagrante", "He was arrested at the airport"
         head = [w for w, _, _ in _words(text[:60], 0)][:4]
         if any(w in _SHE_HE for w in head):
-            plain.append(1)
+            plain.append((1, 0))
     by_nationality = dict(groups)
     for code, n in appositive.items():
         by_nationality[code] = max(by_nationality.get(code, 0), n)
     # "Three men, two Colombians and an Ecuadorian": the nationalities describe a count
     # already made. "Two port workers, both Ecuadorian, and the driver": they add up.
-    grouped = sum(groups.values())
-    total = sum(plain) if grouped in plain or not grouped else sum(plain) + grouped
+    describing = set()
+    starts = sorted(end for _, end in plain)
+    for n, end in plain:
+        # nationalities told after a count, before the next count, that add up to it
+        # describe it: "Three men who were guarding the load, two Colombians and an Ecuadorian"
+        limit = next((later for later in starts if later > end), float("inf"))
+        following = [(at, m) for at, m in marks if end <= at < limit and (at, m) not in describing]
+        counted, used = 0, []
+        for mark in following:
+            if counted >= n:
+                break
+            counted += mark[1]
+            used.append(mark)
+        if counted == n:
+            describing.update(used)
+    total = sum(n for n, _ in plain) + sum(m for mark in marks if mark not in describing for m in [mark[1]])
     if total == 0 and not by_nationality:
         return None
     total = max(total, sum(by_nationality.values()))

@@ -131,13 +131,33 @@ def find_places(
                 close = gazetteer.fuzzy(phrase, country=country_hint, score_cutoff=85)
                 if close is not None and close != place:
                     place, fuzzy = close, True
+            # "Carlos Armando Cacua Guerrero": a word of a longer name is a place only in the
+            # story's country (not Mexico's Guerrero in a Colombian story)
+            partial = (
+                len(phrase.split()) < len(words)
+                and len(words) >= 3
+                # a name's words before it, with no "de la" between: a person's name
+                and not any(w.lower() in _CONNECTORS for w in words[: max(0, words.index(phrase.split()[0]))])
+                and not phrase.lower().startswith(("puerto", "porto", "port"))
+            )
+            if place is not None and partial and country_hint and place.country != country_hint:
+                continue
             if place is not None and _plausible(place, country_hint, initial):
                 start = match.start() + max(offset, 0)
+                state = _STATE_CODE.match(document.text, start + len(phrase))
+                if state:
+                    # "São Gonçalo do Amarante (CE)": the state written beside the town says which
+                    code = f"{place.country}-{state.group(1)}"
+                    same = [p for p in gazetteer.lookup(phrase, country=place.country) if p.admin1 == code]
+                    place = same[0] if same else place
                 cued = bool(_LOCATIVE.search(document.folded, max(0, start - 30), start))
                 found.append(PlaceMention(start, start + len(phrase), phrase, place, fuzzy, cued))
                 break
     return found
 
+
+_CONNECTORS = {"de", "del", "la", "las", "los", "do", "da", "dos", "das", "y", "e", "of", "the"}
+_STATE_CODE = re.compile(r"\s*\(([A-Z]{2})\)")
 
 # "near the border with Colombia", "na fronteira com o Paraguai": a neighbour, not the place.
 _BORDER = re.compile(

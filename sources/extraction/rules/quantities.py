@@ -32,6 +32,8 @@ QUANTITY = re.compile(
     rf"(?P<approx>{_APPROX})?"
     rf"(?:(?P<num>{_NUM})(?P<scale>{_SCALE})|(?P<word>{_WORD_AMOUNT}))\s*(?P<unit>{_UNIT})\b"
     rf"(?:\s*(?:y|e|and|,)?\s*(?P<num2>\d+(?:[.,]\d+)?)\s*(?P<unit2>gramos|gramas|grams|g)\b)?"
+    # "una tonelada y media", "a ton and a half", "uma tonelada e meia"
+    rf"(?P<half>\s+(?:y|e|and)\s+(?:media|meia|a\s+half)\b)?"
 )
 CASH = re.compile(rf"(?P<sign>us\$|usd|r\$|s/\.?|\$|€|eur)\s*(?P<num>{_NUM}){_SCALE}")
 CASH_AFTER = re.compile(
@@ -97,7 +99,7 @@ def _value(match: re.Match, language: str) -> Decimal | None:
 _WEIGHS = re.compile(r"\s*(?:of|de|da|do|del|em|in)?\s*(?:the\s+|la\s+|el\s+|los\s+|las\s+|o\s+|a\s+)?(?:[a-z]+\s+)?")
 _GENERIC_DRUG = re.compile(
     r"\s+(?:of|de|da|do|del)\s+(?P<the>la\s+|las\s+|los\s+|the\s+|a\s+|esa\s+|essa\s+|that\s+)?"
-    r"(?:illegal\s+|illicit\s+|ilegales?\s+)?"
+    r"(?:illegal\s+|illicit\s+|ilegales?\s+|presunta\s+|supuesta\s+|alleged\s+|suspected\s+|possible\s+|suposta\s+)?"
     r"(?:drugs?|drogas?|narcotics|narcoticos|estupefacientes|entorpecentes|sustancias|substancias|substances)\b"
 )
 _AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}[.,]\d{3}$")
@@ -144,6 +146,8 @@ def amounts(document: Document) -> list[Amount]:
         value = _value(match, style)
         if value is None or value <= 0:
             continue
+        if match.group("half"):
+            value += Decimal("0.5")  # "una tonelada y media"
         quantity, unit = lexicon.to_canonical(value, unit_text)
         other = None
         if match.group("num") and _AMBIGUOUS.match(match.group("num")) and not match.group("scale"):

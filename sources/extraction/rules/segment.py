@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sources.extraction.rules import terms
-from sources.extraction.rules.dates import DateMention
+from sources.extraction.rules.dates import MONTH_NUMBER, DateMention
 from sources.extraction.rules.mentions import Mentions, has_any, in_route, in_sentence
 from sources.extraction.rules.nlp import Document, Sentence
 from sources.extraction.rules.quantities import DrugMention
@@ -30,8 +31,19 @@ _SEVERAL_EVENTS = re.compile(
 
 # "in 2024", "en lo que va de 2025", "durante 2023": a year's figures (with no day named)
 _YEAR_ONLY = re.compile(
-    r"\b(?:in|en|em|durante|during|del|de|for|throughout|todo)\s+(?:(?:el|o|the)\s+)?(?:ano\s+)?(?:19|20)\d\d\b"
+    r"\b(?:in|en|em|durante|during|del|de|for|throughout|todo|since|desde)\s+(?:(?:el|o|the)\s+)?"
+    r"(?:(?:fiscal\s+)?year\s+|ano\s+(?:fiscal\s+)?)?(?:19|20)\d\d\b"
 )
+# "between January and August", "entre enero y agosto": months of figures
+_MONTHS_SPAN = re.compile(
+    r"\b(?:between|from|entre|de)\s+(?:"
+    + "|".join(MONTH_NUMBER)
+    + r")\s+(?:and|to|y|a|e|hasta|ate)\s+(?:"
+    + "|".join(MONTH_NUMBER)
+    + r")\b(?!\s+\d)"
+)
+# No single seizure has come near this: a figure this large is a total.
+LARGEST_SEIZURE_KG = Decimal("60000")
 
 
 def is_aggregate(sentence: Sentence, dates: list[DateMention] = ()) -> bool:
@@ -43,7 +55,7 @@ def is_aggregate(sentence: Sentence, dates: list[DateMention] = ()) -> bool:
     named_day = any(d.is_absolute or d.kind in {"later", "same"} for d in in_sentence)
     if any(d.kind == "month" for d in in_sentence) and not named_day:
         return True  # "in March", "en febrero": a month's figures
-    if _YEAR_ONLY.search(text) and not named_day:
+    if (_YEAR_ONLY.search(text) or _MONTHS_SPAN.search(text)) and not named_day:
         return True
     return bool(_SEVERAL_EVENTS.search(text) or has_any(text, terms.AGGREGATE))
 
@@ -75,7 +87,10 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
     pending: Draft | None = None
     current: Draft | None = None
     for sentence in document.sentences:
-        if is_aggregate(sentence, mentions.dates):
+        too_large = any(
+            d.amount.kg and d.amount.kg >= LARGEST_SEIZURE_KG for d in in_sentence(mentions.drugs, sentence)
+        )
+        if too_large or is_aggregate(sentence, mentions.dates):
             # Figures of totals are set aside; words around them may still describe the
             # operation being told ("which has used four airstrips since last year").
             if not in_sentence(mentions.drugs, sentence):
@@ -99,8 +114,10 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
             elif (
                 current is None
                 or opens
-                or _new_place(sentence, current, mentions)
-                or _new_country(sentence, current, mentions)
+                # a weight with no drug named ("El pesaje final, realizado en Guayaquil,
+                # arrojó 5.612 kilos") adds to the current seizure wherever it was weighed
+                or (any(d.drug_type for d in drugs) and _new_place(sentence, current, mentions))
+                or (any(d.drug_type for d in drugs) and _new_country(sentence, current, mentions))
             ):
                 target = Draft()
                 drafts.append(target)
