@@ -92,32 +92,17 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         draft.reported = told[0] if told else None
         drugs = [d for d in draft.drugs if d.drug_type] or []
         known = {d.drug_type for d in drugs}
-        if not known:
-            # "238 paquetes de cocaína ... El pesaje arrojó 251 kilos de la droga"
-            named = {
-                terms.DRUGS[term][0]
-                for s in draft.sentences
-                if s.index not in mentions.context_only
-                for start, _end, term in mentions.drug_terms
-                if s.start <= start < s.end
-            }
-            known = named if len(named) == 1 else set()
         # A weight with no drug named beside it is the operation's drug, if it has only one
         # ("un total de 567 kilogramos", "251 kilos de la droga"); "750 kilos de droga"
         # with drugs already weighed is a sum of them, not another seizure.
-        if len(known) > 1:
+        if not known:
+            # "238 paquetes de cocaína ... El pesaje arrojó 251 kilos de la droga"
+            named = _drugs_named(draft, mentions)
+            known = named if len(named) == 1 else set()
+        elif len(known) > 1:
             # "1.1 million fentanyl pills ... The pills weighed about 110 kilograms": of the
             # drugs named, the one not weighed where it was named.
-            weighed = [(d.term_start, d.term_end) for d in draft.drugs if d.drug_type]
-            unweighed = {
-                terms.DRUGS[term][0]
-                for s in draft.sentences
-                if s.index not in mentions.context_only
-                for start, end, term in mentions.drug_terms
-                if s.start <= start < s.end
-                # "412 kilos a marihuana tipo creepy": words just after a weighed drug are its own
-                and not any(ws <= start <= we + 25 for ws, we in weighed)
-            }
+            unweighed = _drugs_named(draft, mentions, weighed=[(d.term_start, d.term_end) for d in drugs])
             known = unweighed if len(unweighed) == 1 else known
         typed = [d for d in draft.drugs if d.drug_type and d.amount.kg]
         # the sum of several weighed lines, told again as one figure
@@ -269,6 +254,18 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
                 type(best.place)(**{**best.place.__dict__, "admin1": with_region[0].place.admin1}),
             )
     return best
+
+
+def _drugs_named(draft: Draft, mentions: Mentions, weighed: list[tuple[int, int]] = ()) -> set[str]:
+    """Drug types named in the operation's sentences, leaving out the words of weighed lines
+    ("412 kilos a marihuana tipo creepy": what follows a weighed drug is that drug's own)."""
+    return {
+        terms.DRUGS[term][0]
+        for s in draft.sentences
+        if s.index not in mentions.context_only
+        for start, _end, term in mentions.drug_terms
+        if s.start <= start < s.end and not any(ws <= start <= we + 25 for ws, we in weighed)
+    }
 
 
 def _relocated(mention: PlaceMention, country: str) -> PlaceMention:
