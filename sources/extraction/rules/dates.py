@@ -38,7 +38,11 @@ _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) +
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
 _DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
-_TO = r"\s*(?:-|–|to|and|through|until|al|a|y|e|ate)\s*(?:el\s+|o\s+)?"
+_TO = (
+    r"\s*(?:-|–|to|and|through|until|al|a|y|e|ate)\s*(?:el\s+|o\s+)?"
+    r"(?:(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|segunda|terca|quarta|quinta|sexta)(?:-feira)?,?\s+)?"
+)
 
 PATTERNS = [
     # February 10-25, 2021 / March 3 and 5 / Feb. 28 to March 2
@@ -63,7 +67,14 @@ PATTERNS = [
     ("today", re.compile(r"\b(?:this\s+morning|earlier\s+today|early\s+today|hoy\s+temprano|esta\s+manana|esta\s+madrugada|"
                          r"nesta\s+manha|nesta\s+madrugada)\b")),
     ("holiday", re.compile(r"\b(?:new\s+year'?s\s+(?:day|eve)|christmas\s+(?:day|eve)|christmas|ano\s+nuevo|"
-                           r"nochevieja|nochebuena|navidad|ano\s+novo|vespera\s+de\s+natal|natal)\b")),
+                           r"nochevieja|nochebuena|navidad|ano\s+novo|vespera\s+de\s+natal|natal|"
+                           r"(?:the\s+)?(?:last|first)\s+day\s+of\s+(?:the\s+year|(?:19|20)\d\d)|"
+                           r"(?:el\s+)?(?:ultimo|primer)\s+dia\s+del?\s+(?:ano|(?:19|20)\d\d)|"
+                           r"(?:o\s+)?(?:ultimo|primeiro)\s+dia\s+d[eo]\s+(?:ano|(?:19|20)\d\d))\b")),
+    # "a day earlier", "un día antes", "la víspera": the day before the previous operation
+    ("earlier", re.compile(r"\b(?:(?P<n>a|one|two|three|un|uno|dos|tres|um|dois)\s+(?:days?|dias?)\s+"
+                           r"(?:earlier|before|antes)|the\s+day\s+before|el\s+dia\s+anterior|la\s+vispera|"
+                           r"na\s+vespera|no\s+dia\s+anterior)\b")),
     ("later", re.compile(r"\b(?P<n>a|one|two|three|four|five|six|un|uno|dos|tres|cuatro|cinco|um|dois|tres|quatro)"
                          r"\s+(?:days?|dias?)\s+(?:later|after|despues|mas\s+tarde|depois)\b")),
     ("later", re.compile(r"\b(?:the\s+(?:next|following)\s+day|al\s+dia\s+siguiente|el\s+dia\s+siguiente|"
@@ -187,7 +198,10 @@ def find_dates(
                     mention.kind = "day"
                 elif kind == "holiday":
                     month, day = _HOLIDAYS[next(k for k in _HOLIDAYS if re.search(k, m.group(0)))]
-                    mention.date_start = mention.date_end = _parse(m.group(0), month, day, None, published, "en")
+                    year = re.search(r"(?:19|20)\d\d", m.group(0))
+                    mention.date_start = mention.date_end = _parse(
+                        m.group(0), month, day, year.group(0) if year else None, published, "en"
+                    )
                     mention.kind = "day"
                 elif kind == "weekday":
                     # "Santo Domingo", "vía Domingo Díaz": a weekday's word inside a name
@@ -207,6 +221,9 @@ def find_dates(
                         mention.kind = "day"
                 elif kind == "later":
                     mention.offset_days = _LATER_WORDS.get(groups.get("n") or "", 1)
+                elif kind == "earlier":
+                    mention.kind = "later"
+                    mention.offset_days = -_LATER_WORDS.get(groups.get("n") or "", 1)
                 elif kind == "month":
                     mention.date_start = datetime.date(1, MONTH_NUMBER[groups["month"]], 1)
             except (ValueError, KeyError):
@@ -218,6 +235,8 @@ def find_dates(
 
 
 _HOLIDAYS = {
+    r"last\s+day|ultimo\s+dia": (12, 31),
+    r"first\s+day|primer\s+dia|primeiro\s+dia": (1, 1),
     r"new\s+year'?s\s+eve|nochevieja": (12, 31),
     r"new\s+year|ano\s+nuevo|ano\s+novo": (1, 1),
     r"christmas\s+eve|nochebuena|vespera": (12, 24),

@@ -142,7 +142,12 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
             code
             for s in told_in
             for start, _e, code in in_sentence(mentions.countries, s)
-            if not in_route(start, mentions.routes) and SET_IN.search(document.folded, max(s.start, start - 12), start)
+            if not in_route(start, mentions.routes)
+            and (
+                SET_IN.search(document.folded, max(s.start, start - 12), start)
+                # "Spain's Civil Guard seized ..."
+                or document.text[_e : _e + 2] in {"'s", "’s"}
+            )
         ]
         agency_countries = {
             country
@@ -315,7 +320,7 @@ def _routes(routes: list[RouteMention], country: str, text: str) -> tuple[list[E
     ordered = [r for r in routes if r.kind == "destination" and [c for c in r.countries if c[2] != country]]
     for earlier, later in zip(ordered, ordered[1:], strict=False):
         if re.search(
-            r"\b(?:luego|then|later|despues|depois|from there|desde alli|dali|y de alli|e dali)\b",
+            r"\b(?:luego|then|later|despues|depois|from there|from where|desde alli|desde donde|de donde|de onde|dali|y de alli|e dali)\b",
             text[earlier.start : later.end].lower(),
         ):
             earlier.kind = "transit"

@@ -23,7 +23,7 @@ from sources.extraction.rules.quantities import DrugMention
 _SEVERAL_EVENTS = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|various|dos|tres|cuatro|cinco|seis|siete|"
     r"ocho|nueve|diez|varios|varias|diversos|diversas|duas|dois|quatro|sete|oito|nove|dez|different|distintos|"
-    r"diferentes)\s+(?:separate\s+|distintas?\s+|distintos\s+|diferentes\s+)?(?:cases|operations|interdictions|"
+    r"diferentes)\s+(?:separate\s+|distintas?\s+|distintos\s+|diferentes\s+|[a-z]+\s+)?(?:cases|operations|interdictions|"
     r"raids|seizures|incidents|hechos|casos|operativos|operaciones|acciones|decomisos|incautaciones|operacoes|"
     r"acoes|apreensoes|ocorrencias)\b"
 )
@@ -42,6 +42,8 @@ _MONTHS_SPAN = re.compile(
     + "|".join(MONTH_NUMBER)
     + r")\b(?!\s+\d)"
 )
+# "since October", "desde enero": a running figure
+_SINCE_MONTH = re.compile(r"\b(?:since|desde|from)\s+(?:" + "|".join(MONTH_NUMBER) + r")\b(?!\s+\d)")
 # No single seizure has come near this: a figure this large is a total.
 LARGEST_SEIZURE_KG = Decimal("60000")
 
@@ -55,7 +57,7 @@ def is_aggregate(sentence: Sentence, dates: list[DateMention] = ()) -> bool:
     named_day = any(d.is_absolute or d.kind in {"later", "same"} for d in in_sentence)
     if any(d.kind == "month" for d in in_sentence) and not named_day:
         return True  # "in March", "en febrero": a month's figures
-    if (_YEAR_ONLY.search(text) or _MONTHS_SPAN.search(text)) and not named_day:
+    if (_YEAR_ONLY.search(text) or _MONTHS_SPAN.search(text) or _SINCE_MONTH.search(text)) and not named_day:
         return True
     return bool(_SEVERAL_EVENTS.search(text) or has_any(text, terms.AGGREGATE))
 
@@ -98,7 +100,12 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
                 (current.sentences if current is not None and pending is None else preamble).append(sentence)
             continue
         drugs = [d for d in in_sentence(mentions.drugs, sentence)]
-        dates = [d for d in in_sentence(mentions.dates, sentence) if d.kind != "month"]
+        # "Two days later, ..." opens a case; "had left the coast two days earlier" tells its past
+        dates = [
+            d
+            for d in in_sentence(mentions.dates, sentence)
+            if d.kind != "month" and (d.kind != "later" or d.start - sentence.start < 30)
+        ]
         new_date = dates[0] if dates else None
         opens = _opens_case(sentence) or (
             new_date is not None

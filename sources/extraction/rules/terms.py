@@ -388,6 +388,8 @@ DETAIN = {
     "custody",
     "took custody",
     "bajo custodia",
+    "caught",
+    "nabbed",
 }
 
 # "No arrests", "nobody was arrested", "no hay personas detenidas", "ninguém foi preso".
@@ -607,8 +609,6 @@ AGGREGATE = {
     "yearly",
     "monthly",
     "quarter",
-    "operations",
-    "interdictions",
     "worth",
     "valued",
     "value",
@@ -627,8 +627,6 @@ AGGREGATE = {
     "un record",
     "el record",
     "recorde",
-    "operativos",
-    "operaciones",
     "valor",
     "cuesta",
     "precio",
@@ -696,6 +694,20 @@ AGGREGATE = {
     "to date",
     "ate agora",
     "ate o momento",
+    "sells",
+    "sells for",
+    "sell for",
+    "wholesale",
+    "street value",
+    "se vende",
+    "se cotiza",
+    "se paga",
+    "custa",
+    "sai por",
+    "vale",
+    "price of",
+    "precio de",
+    "preco de",
 }
 
 # Words of a sentence that tells what was done in an operation (its agencies are the
@@ -758,6 +770,19 @@ NEW_OPERATION = {
     "en otra region",
     "mientras tanto",
     "enquanto isso",
+    "off the coast",
+    "miles off",
+    "miles west of",
+    "miles south of",
+    "miles north of",
+    "miles east of",
+    "frente a las costas",
+    "frente a la costa",
+    "frente a las costas de",
+    "ao largo",
+    "millas al",
+    "millas de la costa",
+    "milhas da costa",
 }
 
 DESTINATION_CUES = [
@@ -881,6 +906,20 @@ DESTINATION_CUES = [
     "consignada a",
     "con rumbo hacia",
     "bound to",
+    "sail to",
+    "to sail to",
+    "llevada al",
+    "llevado al",
+    "llevados al",
+    "llevadas al",
+    "enviada al",
+    "enviado al",
+    "trasladada al",
+    "trasladado al",
+    "introducida al",
+    "con destino al mercado",
+    "destino el mercado",
+    "addressed to",
 ]
 
 TRANSIT_CUES = [
@@ -992,6 +1031,9 @@ GROUP_CUES = [
     "gang",
     "de las",
     "de los",
+    "pertenecia al",
+    "pertencia ao",
+    "belonged to the",
 ]
 
 ACTION = SEIZE | DETAIN | ACTION_WORDS
