@@ -135,7 +135,7 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
             places = [preamble_places.pop(0)]
         # At sea only if the seizure itself is told at sea ("400 nautical miles southwest of"),
         # not a plan ("to be transferred at sea") in another sentence.
-        at_sea = any(has_any(s.text, terms.AT_SEA) for s in told_in)
+        at_sea = any(has_any(s.text, terms.AT_SEA) or _OFFSHORE.search(s.text) for s in told_in)
         # Where the sentences telling it say it happened ("In El Salvador, the navy ..."), or
         # the country of its agencies: a place elsewhere with the same name gives way.
         set_in = [
@@ -259,6 +259,14 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
                 type(best.place)(**{**best.place.__dict__, "admin1": with_region[0].place.admin1}),
             )
     return best
+
+
+# "west of the Galápagos Islands", "al sur de la isla de Coiba": off an island, at sea
+_OFFSHORE = re.compile(
+    r"\b(?:north|south|east|west|northwest|northeast|southwest|southeast|norte|sur|sul|este|oeste|noroeste|"
+    r"nordeste|suroeste|sudoeste|sureste|sudeste)\s+(?:of|de|del|da|do)\s+(?:the\s+|la\s+|las\s+|a\s+)?"
+    r"(?:[a-z]+\s+){0,2}(?:islands?|isla|islas|ilha|ilhas|isle)\b"
+)
 
 
 def _drugs_named(draft: Draft, mentions: Mentions, weighed: list[tuple[int, int]] = ()) -> set[str]:

@@ -35,7 +35,7 @@ PATTERNS = [
     # Los Aceiteros de Paita, Las ..., Os ...
     re.compile(rf"\b(?:Los|Las|Os)\s+{_NAME}"),
     # "Los Halcones del Pachitea", «...», “...”
-    re.compile(r"[\"“«]([A-ZÁÉÍÓÚÑ][^\"”»]{2,60})[\"”»]"),
+    re.compile(r"[\"“«‘']([A-ZÁÉÍÓÚÑ][^\"”»’'\n]{2,60})[\"”»’']"),
     # the Dagoberto Ramos column / Sinaloa Cartel / Gulf Clan / X gang
     re.compile(rf"{_NAME}\s+(?:column|front|cartel|Cartel|clan|Clan|gang|faction|network)\b"),
     # Cartel de X / Clan X / Frente X / Columna X / Comando X
@@ -64,11 +64,14 @@ def find_groups(document: Document) -> list[GroupMention]:
     for pattern in PATTERNS:
         for match in pattern.finditer(document.text):
             start, end = (match.start(1), match.end(1)) if match.groups() else (match.start(), match.end())
-            name = document.text[start:end].strip()
+            name = document.text[start:end].strip().strip("'\"’”")
             if name.lower() in _NOT_GROUPS or any(g.start <= start < g.end for g in found):
                 continue
             before = document.folded[max(0, start - 45) : start]
             cued = any(cue in before for cue in terms.GROUP_CUES)
+            # "trying to establish whether the load belonged to X or to Y": not said it did
+            if re.search(r"\b(?:whether|si|se)\b", document.folded[max(0, start - 70) : start]):
+                continue
             if not cued:
                 continue
             found.append(GroupMention(start, end, name, cued))

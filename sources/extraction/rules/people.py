@@ -175,7 +175,9 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                 or (i >= 1 and words[i - 1][0] in _INCLUDING)
             )
             j = i + 1
-            while j < len(words) and (words[j][0] in _ADJECTIVES or re.fullmatch(r"\d+-year-old|de", words[j][0])):
+            while j < len(words) and (
+                words[j][0] in _ADJECTIVES or re.fullmatch(r"\d+-year-old|de|nacionalidad|nacionalidade", words[j][0])
+            ):
                 j += 1
             code, width = _nationality(words, j, language) if j < len(words) else (None, 0)
             if code and within:
@@ -276,7 +278,26 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
             used.append(mark)
         if counted == n:
             describing.update(used)
-    total = sum(n for n, _ in plain) + sum(m for mark in marks if mark not in describing for m in [mark[1]])
+    # and the other way: "Two Ecuadorians, a port operator and the driver": people counted by
+    # nationality, then described one by one
+    described = set()
+    mark_starts = sorted(at for at, _ in marks)
+    for at, m in marks:
+        if (at, m) in describing:
+            continue
+        limit = next((later for later in mark_starts if later > at), float("inf"))
+        following = [(n, end) for n, end in plain if at < end <= limit + 1 and (n, end) not in described]
+        counted, used = 0, []
+        for item in following:
+            if counted >= m:
+                break
+            counted += item[0]
+            used.append(item)
+        if counted == m and len(used) > 1:
+            described.update(used)
+    total = sum(n for n, end in plain if (n, end) not in described) + sum(
+        m for mark in marks if mark not in describing for m in [mark[1]]
+    )
     if total == 0 and not by_nationality:
         return None
     total = max(total, sum(by_nationality.values()))

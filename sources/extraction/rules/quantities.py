@@ -97,6 +97,7 @@ def _value(match: re.Match, language: str) -> Decimal | None:
 
 # What lies between an amount and what it weighs: "kg of", "litros de insumos", "kilos de los".
 _WEIGHS = re.compile(r"\s*(?:of|de|da|do|del|em|in)?\s*(?:the\s+|la\s+|el\s+|los\s+|las\s+|o\s+|a\s+)?(?:[a-z]+\s+)?")
+_NEW_CLAUSE = re.compile(r",\s*(?:y|e|and|while|mientras|enquanto)\b|;|\b\d+\s+(?:restantes|remaining|others|otros)\b")
 _GENERIC_DRUG = re.compile(
     r"\s+(?:of|de|da|do|del)\s+(?P<the>la\s+|las\s+|los\s+|the\s+|a\s+|esa\s+|essa\s+|that\s+)?"
     r"(?:illegal\s+|illicit\s+|ilegales?\s+|presunta\s+|supuesta\s+|alleged\s+|suspected\s+|possible\s+|suposta\s+)?"
@@ -199,6 +200,11 @@ def drug_mentions(document: Document) -> list[DrugMention]:
         ]
         if blocked:
             continue
+        if after and _NEW_CLAUSE.search(document.folded[amount.end : after[0][0]]):
+            # "con un peso de 1.596 kilos, y los 280 restantes para marihuana": the drug
+            # after the clause is the next figure's; this one's was named before
+            before = [d for d in drugs if window_start <= d[0] and d[1] <= amount.start]
+            after = [] if before else after
         if after:
             term = after[0]
         else:

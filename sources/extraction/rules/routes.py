@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from sources.extraction import gazetteer as gz
+from sources.extraction import lexicon
 from sources.extraction.rules import terms
 from sources.extraction.rules.nlp import Document
 
@@ -60,6 +61,19 @@ def _countries_in(document: Document, start: int, end: int) -> list[tuple[int, i
     return found
 
 
+_MARKET = re.compile(r"\b(?:market|mercado|mercados|consumers|consumidores)\s+(?P<word>[a-z]+)")
+
+
+def _market(document: Document, start: int, end: int) -> list[tuple[int, int, str]]:
+    """ "con destino el mercado brasileño", "for the European market": a country by its demonym."""
+    found = []
+    for match in _MARKET.finditer(document.folded, start, end):
+        code = lexicon.nationality(match.group("word"), document.language)
+        if code:
+            found.append((match.start("word"), match.end("word"), code))
+    return found
+
+
 def find_routes(document: Document) -> list[RouteMention]:
     found: list[RouteMention] = []
     taken: list[tuple[int, int]] = []
@@ -80,7 +94,9 @@ def find_routes(document: Document) -> list[RouteMention]:
             later_cues = [c for c in cue_starts if match.end() <= c < window_end]
             if later_cues:
                 window_end = later_cues[0]
-            countries = _countries_in(document, match.end(), window_end)
+            countries = _countries_in(document, match.end(), window_end) or (
+                _market(document, match.end(), window_end) if kind == "destination" else []
+            )
             # A route names its first place right after the cue ("bound for Panama", "con
             # destino final al puerto de Amberes"); a country further on is about something else.
             if not countries or countries[0][0] - match.end() > 45:
