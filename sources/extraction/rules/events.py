@@ -15,8 +15,8 @@ from sources.extraction.gazetteer import gazetteer
 from sources.extraction.result import Extracted, ExtractedItem, ExtractedOperation
 from sources.extraction.rules import agencies as agency_rules
 from sources.extraction.rules import terms
-from sources.extraction.rules.mentions import SET_IN, Mentions, article_country, has_any, in_route, in_sentence
-from sources.extraction.rules.nlp import Document, Sentence
+from sources.extraction.rules.mentions import SET_IN, Mentions, article_country, in_route, in_sentence
+from sources.extraction.rules.nlp import Document, Sentence, has_any
 from sources.extraction.rules.people import Detentions
 from sources.extraction.rules.places import PlaceMention
 from sources.extraction.rules.quantities import DrugMention, Evidence

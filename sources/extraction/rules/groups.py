@@ -44,6 +44,10 @@ PATTERNS = [
 _NOT_GROUPS = {"los angeles", "las vegas", "los mochis", "las palmeras"}
 
 
+_KNOWN = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in sorted(KNOWN, key=len, reverse=True)) + r")(?!\w)")
+_ACRONYM = re.compile(r"(?<![\w(])(?:" + "|".join(ACRONYMS) + r")(?![\w)])")
+
+
 @dataclass
 class GroupMention:
     start: int
@@ -54,13 +58,11 @@ class GroupMention:
 
 def find_groups(document: Document) -> list[GroupMention]:
     found: list[GroupMention] = []
-    for name in KNOWN:
-        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", document.text):
-            found.append(GroupMention(match.start(), match.end(), name, True))
-    for acronym, name in ACRONYMS.items():
-        for match in re.finditer(rf"(?<![\w(]){acronym}(?![\w)])", document.text):
-            if not any(g.start <= match.start() < g.end + 8 for g in found):
-                found.append(GroupMention(match.start(), match.end(), name, True))
+    for match in _KNOWN.finditer(document.text):
+        found.append(GroupMention(match.start(), match.end(), match.group(0), True))
+    for match in _ACRONYM.finditer(document.text):
+        if not any(g.start <= match.start() < g.end + 8 for g in found):
+            found.append(GroupMention(match.start(), match.end(), ACRONYMS[match.group(0)], True))
     for pattern in PATTERNS:
         for match in pattern.finditer(document.text):
             start, end = (match.start(1), match.end(1)) if match.groups() else (match.start(), match.end())

@@ -27,10 +27,6 @@ _REPORTING = re.compile(
 )
 
 
-def has_any(text: str, words) -> bool:
-    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text) for w in words)
-
-
 # A wire story's dateline: "BOGOTÁ, Jan 3 (Reuters) —", "LIMA —", "SANTO DOMINGO, 9 ago —".
 _DATELINE = re.compile(
     r"\s*[A-ZÁÉÍÓÚÑÇ][A-ZÁÉÍÓÚÑÇ .'’/-]{2,40}(?:\([^)\n]{0,30}\))?(?:,[^—–\n]{0,30})?\s*(?:—|–|--|-\s)"

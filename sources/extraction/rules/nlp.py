@@ -134,3 +134,16 @@ def find_terms(document: Document, name: str, terms) -> list[tuple[int, int, str
             found.append((span.start_char, span.end_char, span.text))
             last_end = span.end_char
     return found
+
+
+def has_any(text: str, words) -> bool:
+    """Whether `text` (folded) holds one of `words` as whole words."""
+    return words_pattern(frozenset(words)).search(text) is not None
+
+
+@cache
+def words_pattern(words: frozenset[str]) -> re.Pattern:
+    # One compiled alternation per word list: compiling a pattern per word per sentence
+    # overflowed re's cache and dominated the extractor's time.
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])")

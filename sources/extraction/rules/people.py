@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sources.extraction import gazetteer as gz
 from sources.extraction import lexicon
 from sources.extraction.rules import terms
+from sources.extraction.rules.nlp import has_any
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|but|mientras|pero|enquanto|mas)\b|\b(?:while|mientras|enquanto)\b")
@@ -80,9 +81,9 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
     """The detentions a sentence reports (folded text), or None if it reports none."""
     # "a U.S. citizen": one word for the word splitter, same length for the offsets
     text = re.sub(r"\bu\.s\.", "us  ", sentence_text)
-    if not any(re.search(rf"\b{re.escape(w)}\b", text) for w in terms.DETAIN):
+    if not has_any(text, terms.DETAIN):
         return None
-    if any(re.search(rf"\b{re.escape(w)}\b", text) for w in terms.NO_ONE):
+    if has_any(text, terms.NO_ONE):
         return Detentions(sentence_start, sentence_start + len(text), 0, none=True)
     plain, groups, appositive = [], {}, {}
     marks = []  # (word index, count) of each nationality group, to tell appositions
@@ -91,9 +92,7 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
     for clause in _CLAUSE_BREAK.split(text):
         clause_start = text.find(clause, position)
         position = clause_start + len(clause)
-        if any(re.search(rf"\b{re.escape(w)}\b", clause) for w in terms.FLEE) and not any(
-            re.search(rf"\b{re.escape(w)}\b", clause) for w in terms.DETAIN
-        ):
+        if has_any(clause, terms.FLEE) and not has_any(clause, terms.DETAIN):
             continue
         words = _words(clause, sentence_start + clause_start)
         at, base = base, base + len(words)  # word positions across clauses, for appositions

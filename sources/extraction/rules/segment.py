@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from sources.extraction.rules import terms
 from sources.extraction.rules.dates import MONTH_NUMBER, DateMention
-from sources.extraction.rules.mentions import Mentions, has_any, in_route, in_sentence
-from sources.extraction.rules.nlp import Document, Sentence
+from sources.extraction.rules.mentions import Mentions, in_route, in_sentence
+from sources.extraction.rules.nlp import Document, Sentence, has_any
 from sources.extraction.rules.quantities import DrugMention
 
 # "in 61 operations", "en dos hechos", "in five separate cases": figures over several events
