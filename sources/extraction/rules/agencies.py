@@ -39,7 +39,12 @@ NATIONAL = {
         "BE": "DOUANE-BE",
     },
     "aduanas": {"PE": "SUNAT", "EC": "SENAE", "ES": "SVA-ES"},
+    "armed forces": {"HN": "FFAA-HN", "PE": "CCFFAA", "VE": "FANB"},
+    "fuerzas armadas": {"HN": "FFAA-HN", "PE": "CCFFAA", "VE": "FANB"},
 }
+
+# Agencies that seize abroad or at sea; any other acts in its own country.
+ABROAD = {"DEA", "CBP", "USCG", "JIATF-S", "SOUTHCOM", "EUROPOL", "MAOC-N"}
 
 # Words of institutions' names that say nothing of which country's institution it is: an
 # alias made only of these ("Ministerio Público", "Anti-Drug Directorate") needs the

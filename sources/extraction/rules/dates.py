@@ -82,7 +82,8 @@ PATTERNS = [
     ("same", re.compile(r"\b(?:that\s+same\s+day|the\s+same\s+day|ese\s+mismo|el\s+mismo\s+dia|esa\s+misma|"
                         r"no\s+mesmo\s+dia|nesse\s+mesmo)\b")),
     # in March / en febrero / em março (no day): a month, usually of a total
-    ("month", re.compile(rf"\b(?:in|during|en|durante|em|de)\s+{_MONTH}\b(?!\s+\d)")),
+    ("month", re.compile(rf"\b(?:in|during|en|durante|em|de|last|el\s+pasado\s+mes\s+de|en\s+el\s+mes\s+de)\s+"
+                         rf"{_MONTH}\b(?!\s+\d)")),
 ]  # fmt: skip
 
 _LATER_WORDS = {"a": 1, "one": 1, "un": 1, "uno": 1, "um": 1, "two": 2, "dos": 2, "dois": 2, "three": 3,

@@ -98,6 +98,9 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         if not known:
             # "238 paquetes de cocaína ... El pesaje arrojó 251 kilos de la droga"
             named = _drugs_named(draft, mentions)
+            if not named:
+                # nothing named in its own sentences: the one drug the whole report is about
+                named = {terms.DRUGS[term][0] for _s, _e, term in mentions.drug_terms}
             known = named if len(named) == 1 else set()
         elif len(known) > 1:
             # "1.1 million fentanyl pills ... The pills weighed about 110 kilograms": of the
@@ -135,7 +138,13 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
             places = [preamble_places.pop(0)]
         # At sea only if the seizure itself is told at sea ("400 nautical miles southwest of"),
         # not a plan ("to be transferred at sea") in another sentence.
-        at_sea = any(has_any(s.text, terms.AT_SEA) or _OFFSHORE.search(s.text) for s in told_in)
+        at_sea = any(
+            has_any(s.text, terms.AT_SEA)
+            or _OFFSHORE.search(s.text)
+            # "spotted a go-fast north of La Guajira": a vessel stopped off a coast
+            or (has_any(s.text, terms.VESSELS) and _BEARING.search(s.text))
+            for s in told_in
+        )
         # Where the sentences telling it say it happened ("In El Salvador, the navy ..."), or
         # the country of its agencies: a place elsewhere with the same name gives way.
         set_in = [
@@ -145,8 +154,11 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
             if not in_route(start, mentions.routes)
             and (
                 SET_IN.search(document.folded, max(s.start, start - 12), start)
-                # "Spain's Civil Guard seized ..."
-                or document.text[_e : _e + 2] in {"'s", "’s"}
+                # "Spain's Civil Guard seized ..." (not "Colombia's Guajira Peninsula")
+                or (
+                    document.text[_e : _e + 2] in {"'s", "’s"}
+                    and any(_e + 2 <= a.start <= _e + 4 for a in mentions.agencies)
+                )
             )
         ]
         agency_countries = {
@@ -159,6 +171,16 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         hint = set_in[0] if set_in else (next(iter(agency_countries)) if len(agency_countries) == 1 else None)
         if hint:
             places = [_relocated(p, hint) for p in places]
+            domestic = bool(set_in) or not any(
+                c.code in agency_rules.ABROAD
+                for s in told_in
+                for a in in_sentence(mentions.agencies, s)
+                for c in a.candidates
+            )
+            if domestic and any(p.place.country != hint for p in places):
+                # A police force, army or customs service seizes at home: a place abroad in
+                # its sentences ("una célula del Tren de Aragua") is not where it happened.
+                places = [p for p in places if p.place.country == hint]
         place = None if at_sea else _best_place(places, hint or fallback_country)
         country = place.place.country if place else hint
         # Agencies of the sentences that tell what was done ("seized", "joint operation"); one
@@ -261,6 +283,10 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
     return best
 
 
+_BEARING = re.compile(
+    r"\b(?:north|south|east|west|northwest|northeast|southwest|southeast|norte|sur|sul|oeste|noroeste|nordeste|"
+    r"suroeste|sudoeste|sureste|sudeste)\s+(?:of|de|del|da|do)\b"
+)
 # "west of the Galápagos Islands", "al sur de la isla de Coiba": off an island, at sea
 _OFFSHORE = re.compile(
     r"\b(?:north|south|east|west|northwest|northeast|southwest|southeast|norte|sur|sul|este|oeste|noroeste|"
@@ -326,6 +352,17 @@ def _routes(routes: list[RouteMention], country: str, text: str) -> tuple[list[E
     # "hacia Panamá para luego llevarla a Estados Unidos": of two destinations told one
     # after the other, the first is a stop on the way.
     ordered = [r for r in routes if r.kind == "destination" and [c for c in r.countries if c[2] != country]]
+    final = [
+        r
+        for r in ordered
+        if "final" in text[r.start : r.start + 40].lower() or "final" in text[max(0, r.start - 25) : r.start].lower()
+    ]
+    if final:
+        # "booked to Valencia, but the drug's final destination was Italy"
+        for route in ordered:
+            if route not in final:
+                route.kind = "transit"
+        ordered = final
     for earlier, later in zip(ordered, ordered[1:], strict=False):
         if re.search(
             r"\b(?:luego|then|later|despues|depois|from there|from where|desde alli|desde donde|de donde|de onde|dali|y de alli|e dali)\b",

@@ -73,8 +73,9 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
     routes = find_routes(document)
     countries = country_mentions(document)
     hint = story_country(agencies, countries, routes, [])
-    # Words of an agency's name ("Policía Nacional", "Guardia Civil") are not places.
-    not_places = [(a.start, a.end) for a in agencies]
+    groups = find_groups(document)
+    # Words of an agency's or a group's name ("Policía Nacional", "Tren de Aragua") are not places.
+    not_places = [(a.start, a.end) for a in agencies] + [(g.start, g.end) for g in groups]
     not_places.append((0, dateline))
     places = find_places(document, country_hint=hint, exclude=not_places)
     # The places found may say better where the story is than the agencies did; if so, read
@@ -119,7 +120,7 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
         countries=countries,
         agencies=agencies,
         routes=routes,
-        groups=find_groups(document),
+        groups=groups,
         evidence=other_evidence(document),
         detentions={
             s.index: d for s in document.sentences if (d := detentions(s.text, s.start, document.language)) is not None

@@ -25,6 +25,8 @@ _STOPWORDS = {
 
 
 def fold_char(char: str) -> str:
+    if char == "#":
+        return " "  # "#DIRANDRO", "#PNP": a hashtag is the word
     base = unicodedata.normalize("NFD", char)[0].lower()
     return base if len(base) == 1 else char
 

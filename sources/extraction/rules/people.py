@@ -28,7 +28,25 @@ _AMONG = {"among them", "entre ellos", "entre ellas", "entre eles", "entre elas"
 _BOTH = {"all", "both", "todos", "todas", "ambos", "ambas", "each"}
 _SHE_HE = {"he", "she", "el", "ella", "ele", "ela"}
 _THEM = {"them", "ellos", "ellas", "eles", "elas", "whom", "los", "las", "quienes"}
-_DEFINITE = {"the", "el", "la", "los", "las", "o", "a", "os", "as", "sus", "its", "their"}
+_DEFINITE = {
+    "his",
+    "her",
+    "su",
+    "seu",
+    "sua",
+    "the",
+    "el",
+    "la",
+    "los",
+    "las",
+    "o",
+    "a",
+    "os",
+    "as",
+    "sus",
+    "its",
+    "their",
+}
 
 
 @dataclass
@@ -44,9 +62,14 @@ def _words(text: str, offset: int) -> list[tuple[str, int, int]]:
     return [(m.group(0), offset + m.start(), offset + m.end()) for m in _WORD.finditer(text)]
 
 
+_PAIR = {"couple": 2, "casal": 2, "pareja": 2, "pair": 2, "dupla": 2, "trio": 3}
+
+
 def _count(word: str, language: str) -> int | None:
     if word.isdigit():
         return int(word)
+    if word in _PAIR:
+        return _PAIR[word]
     value = lexicon.number_word(word, language, article=True)
     return int(value) if value is not None else None
 

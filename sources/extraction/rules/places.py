@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sources.extraction import gazetteer as gz
+from sources.extraction import lexicon
 from sources.extraction.rules.nlp import Document
 
 # Capitalised runs, allowing the small words of place names inside ("Isla del Rey").
@@ -113,6 +114,9 @@ def find_places(
             continue
         if any(s < match.end() and match.start() < e for s, e in exclude):
             continue
+        # "la ruta Tacna–Santiago": the ends of a bus or shipping route, not the place
+        if _ROUTE_ENDS.search(document.folded, max(0, match.start() - 25), match.start()):
+            continue
         # "the Paraná River", "el río Paraná": a river, not the city of Paraná.
         if _WATER_AFTER.match(document.text, match.end()) or words[-1].lower() in _WATER_WORDS:
             continue
@@ -121,13 +125,27 @@ def find_places(
         for phrase in _variants(words):
             if phrase.lower() in _NOT_PLACES or len(phrase) < 3:
                 continue
+            if phrase.lower() in _GENERIC_NAMES and len(words) > 1:
+                continue  # "Santa" of "Santa Marta", "Laguna" of "Bruce Laguna"
             if gz.country_from_name(phrase.rstrip("."), document.language):
                 break  # a country ("Paraguai"), not a town that shares its name
             offset = match.group(0).find(phrase)
             initial = _sentence_initial(document, match.start() + max(offset, 0)) and " " not in phrase
+            if lexicon.nationality(phrase, document.language):
+                break  # "Jamaican", "peruano": a demonym, not the town named like it
             place = gazetteer.best(phrase, country=country_hint)
             fuzzy = False
-            if (place is None or place.country != country_hint) and len(phrase) >= 6 and country_hint:
+            exact_elsewhere = any(
+                gazetteer.best(v, country=country_hint)
+                for v in _variants(words)
+                if " " in v and v.lower() not in _GENERIC_NAMES
+            )
+            if (
+                (place is None or place.country != country_hint)
+                and len(phrase) >= 6
+                and country_hint
+                and not exact_elsewhere
+            ):
                 close = gazetteer.fuzzy(phrase, country=country_hint, score_cutoff=85)
                 if close is not None and close != place:
                     place, fuzzy = close, True
@@ -157,6 +175,12 @@ def find_places(
 
 
 _CONNECTORS = {"de", "del", "la", "las", "los", "do", "da", "dos", "das", "y", "e", "of", "the"}
+# Words that name a kind of place and many places: alone they say little ("Laguna" in "Bruce
+# Laguna", "Santa" in "Santa Marta").
+_GENERIC_NAMES = {"laguna", "lago", "puerto", "porto", "rio", "río", "isla", "ilha", "playa", "praia", "cerro", "sierra",
+                  "santa", "santo", "san", "bahia", "bahía", "costa", "valle", "monte", "punta", "boca", "barra",
+                  "villa", "vila", "ciudad", "nueva", "nuevo", "nova", "novo", "sur", "norte", "central"}  # fmt: skip
+_ROUTE_ENDS = re.compile(r"\b(?:ruta|route|rota|linea|line|trayecto|trajeto)\s+(?:[\w]+\s*[–-]\s*)?$")
 _STATE_CODE = re.compile(r"\s*\(([A-Z]{2})\)")
 
 # "near the border with Colombia", "na fronteira com o Paraguai": a neighbour, not the place.
@@ -176,7 +200,7 @@ def country_mentions(document: Document) -> list[tuple[int, int, str]]:
         named = None
         for size in range(len(words), 0, -1):
             for i in range(0, len(words) - size + 1):
-                part = " ".join(words[i : i + size]).rstrip(".,")
+                part = re.sub(r"['’]s$", "", " ".join(words[i : i + size]).rstrip(".,"))  # "Spain's"
                 code = gz.country_from_name(part, document.language)
                 if code:
                     start = match.start() + phrase.find(words[i])

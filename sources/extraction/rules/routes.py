@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sources.extraction import gazetteer as gz
 from sources.extraction import lexicon
 from sources.extraction.rules import terms
-from sources.extraction.rules.nlp import Document
+from sources.extraction.rules.nlp import Document, has_any
 
 
 @dataclass
@@ -94,6 +94,10 @@ def find_routes(document: Document) -> list[RouteMention]:
             later_cues = [c for c in cue_starts if match.end() <= c < window_end]
             if later_cues:
                 window_end = later_cues[0]
+            if kind == "destination" and has_any(
+                document.folded[max(0, match.start() - 25) : match.start()], terms.FLEE
+            ):
+                continue  # "huyeron hacia la frontera con Venezuela": an escape, not a shipment's route
             countries = _countries_in(document, match.end(), window_end) or (
                 _market(document, match.end(), window_end) if kind == "destination" else []
             )

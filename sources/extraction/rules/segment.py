@@ -106,6 +106,8 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
             for d in in_sentence(mentions.dates, sentence)
             if d.kind != "month" and (d.kind != "later" or d.start - sentence.start < 30)
         ]
+        # "na segunda-feira (29 de janeiro)": the named day before the weekday
+        dates.sort(key=lambda d: (d.kind not in {"range", "day"}, d.start))
         new_date = dates[0] if dates else None
         opens = _opens_case(sentence) or (
             new_date is not None

@@ -417,6 +417,11 @@ NO_ONE = {
     "none were arrested",
     "no arrests were made",
     "no one has been arrested",
+    "no hay capturados",
+    "sin capturados",
+    "no hay aprehendidos",
+    "nao ha presos",
+    "nao houve detidos",
 }
 
 FLEE = {
@@ -588,6 +593,11 @@ PERSON_NOUNS = {
     "peones",
     "jornalero",
     "jornaleros",
+    "forklift operator",
+    "operador",
+    "operadores",
+    "auxiliar",
+    "ajudante",
 }
 
 # --- Structure of a report ---------------------------------------------------------------
@@ -666,8 +676,6 @@ AGGREGATE = {
     "a kilogram of",
     "un kilo de",
     "en conjunto",
-    "in conjunto",
-    "combined",
     "entre ambos",
     "entre los dos",
     "in both operations",
@@ -783,6 +791,12 @@ NEW_OPERATION = {
     "millas al",
     "millas de la costa",
     "milhas da costa",
+    "spotted",
+    "detecto",
+    "avisto",
+    "avistou",
+    "guided",
+    "guio",
 }
 
 DESTINATION_CUES = [
@@ -920,6 +934,14 @@ DESTINATION_CUES = [
     "con destino al mercado",
     "destino el mercado",
     "addressed to",
+    "headed to",
+    "heading to",
+    "leave for",
+    "to leave for",
+    "cruzada a",
+    "cruzado a",
+    "cruzar a",
+    "pasada a",
 ]
 
 TRANSIT_CUES = [
@@ -1037,3 +1059,8 @@ GROUP_CUES = [
 ]
 
 ACTION = SEIZE | DETAIN | ACTION_WORDS
+
+# Vessels: with a bearing ("north of La Guajira") they put a seizure at sea.
+VESSELS = {"go-fast", "vessel", "boat", "semi-submersible", "low-profile", "fishing vessel", "lancha", "embarcacion",
+           "semisumergible", "semissubmersivel", "barco", "buque", "panga", "pesquero", "veleiro", "velero", "yate",
+           "yacht", "narcolancha", "cutter"}  # fmt: skip
