@@ -243,7 +243,7 @@ class OperationAdmin(SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _review_context(self, request, operation):
-        citations = list(Citation.objects.filter(operation=operation).select_related("source"))
+        citations = list(Citation.objects.for_operation(operation).select_related("source"))
         user = request.user
         can_verify = user.has_perm(services.VERIFY_PERMISSION)
         can_edit = user.has_perm(services.EDIT_PERMISSION)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sources.extraction import lexicon
 from sources.extraction.rules import terms
-from sources.extraction.rules.nlp import Document, find_terms, fold
+from sources.extraction.rules.nlp import Document, find_terms
 
 _NUM = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = r"(?:\s+(?:million|millions|millon|millones|milhao|milhoes|mil|thousand))?"
@@ -40,7 +40,6 @@ CASH_AFTER = re.compile(
     rf"(?P<num>{_NUM})(?P<scale>{_SCALE})\s+(?:de\s+)?(?P<currency>dolares|dollars|euros|soles|pesos|reais|"
     r"quetzales|lempiras|colones|balboas|bolivianos|guaranies)\b"
 )
-COUNT_WORD = re.compile(rf"(?P<num>{_NUM})|(?P<word>[a-z]+)")
 
 _WORD_VALUES = {
     "half a": Decimal("0.5"),
@@ -284,7 +283,3 @@ def _one_per_thing(found: list[Evidence]) -> list[Evidence]:
         if previous is None or (previous.count is None and item.count is not None):
             kept[key] = item
     return sorted(kept.values(), key=lambda e: e.start)
-
-
-def folded_words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9$/-]+", fold(text))

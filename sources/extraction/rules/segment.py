@@ -69,13 +69,6 @@ class Draft:
     date: DateMention | None = None
     reported: DateMention | None = None  # "X reported on Saturday that ..."
 
-    @property
-    def start(self) -> int:
-        return self.sentences[0].start
-
-    def covers(self, offset: int) -> bool:
-        return any(s.start <= offset < s.end for s in self.sentences)
-
 
 def _opens_case(sentence: Sentence) -> bool:
     head = sentence.text[:40]
