@@ -46,11 +46,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Before partners, whose admin replaces the library's key admin.
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
     "rangefilter",
     "seizures",
     "sources",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -147,3 +152,41 @@ if SOURCES_MAX_BYTES <= 0:
 # Languages the detector may answer when a source comes without one (ISO 639-1). Keeping the
 # list to the languages the sources are written in avoids guesses like Galician for Spanish.
 SOURCES_LANGUAGES = env_list("SOURCES_LANGUAGES", ["en", "es", "pt", "fr"])
+
+# --- Partner API -------------------------------------------------------------------------
+# Requests per API key (DRF's "N/second|minute|hour|day").
+PARTNER_API_RATE = env_str("PARTNER_API_RATE", "1000/hour")
+_count, _, _period = PARTNER_API_RATE.partition("/")
+if not (_count.isdigit() and int(_count) > 0 and _period in {"second", "minute", "hour", "day"}):
+    raise ImproperlyConfigured(
+        f"PARTNER_API_RATE={PARTNER_API_RATE!r}: use e.g. '1000/hour' (second, minute, hour, day)."
+    )
+
+REST_FRAMEWORK = {
+    # The key class comes first: its authenticate_header makes DRF answer 401, not 403, to a
+    # request with no credentials. Reviewers and editors use their site login.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.authentication.PartnerAPIKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Nothing is open unless a view says so (the partner views declare their own).
+    "DEFAULT_PERMISSION_CLASSES": ["partners.permissions.PartnerAPIReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # No DEFAULT_THROTTLE_RATES: partners.throttling reads PARTNER_API_RATE at request time.
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Seizure records: partner API",
+    "DESCRIPTION": (
+        "Read-only access to verified seizure records and their reference data. "
+        "Send your key in the header `Authorization: Api-Key <key>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page works offline: Swagger UI and ReDoc are served from our static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

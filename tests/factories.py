@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from partners.models import Partner, PartnerAPIKey
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation
 from seizures.services import operation_refresh_newest_source
 from sources.models import Citation, Source
@@ -47,6 +48,31 @@ class CriminalGroupFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    code = factory.Sequence(lambda n: f"TEST-{n:04d}")
+    name = factory.Sequence(lambda n: f"Test agency {n}")
+    country = factory.LazyFunction(lambda: Country.objects.get(code="PE"))
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    """A partner organisation (not to be confused with `partner()`, a user in the Partner group)."""
+
+    class Meta:
+        model = Partner
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Partner organisation {n}")
+
+
+def partner_api_key(partner=None, **kwargs) -> tuple[PartnerAPIKey, str]:
+    """A usable key and its full value, as `create_partner_key` makes them."""
+    kwargs.setdefault("name", "test key")
+    return PartnerAPIKey.objects.create_key(partner=partner or PartnerFactory(), **kwargs)
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -130,15 +156,18 @@ def cited_operation(**kwargs) -> Operation:
 
 __all__ = [
     "Agency",
+    "AgencyFactory",
     "CitationFactory",
     "CriminalGroupFactory",
     "DetaineeFactory",
     "EvidenceItemFactory",
     "OperationFactory",
+    "PartnerFactory",
     "SourceFactory",
     "UserFactory",
     "cited_operation",
     "editor",
     "partner",
+    "partner_api_key",
     "reviewer",
 ]
