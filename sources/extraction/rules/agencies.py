@@ -62,7 +62,9 @@ INSTITUTIONAL = set(
 # "Handed over to the Public Ministry" names who takes the case, not who made the seizure.
 _HANDED_OVER = ("disposicion", "disposal of", "handed over to", "disposicao", "custody of", "entregados a",
                 "investigado pela", "investigado por", "investigada pela", "investigada por", "investigated by",
-                "sera investigado", "will be investigated", "a cargo de la investigacion")  # fmt: skip
+                "sera investigado", "will be investigated", "a cargo de la investigacion", "encaminhados a",
+                "encaminhado a", "encaminhada a", "remitidos a", "remitido a", "turned over to", "handed to",
+                "trasladados a la", "llevados a la")  # fmt: skip
 _OF_COUNTRY = re.compile(
     r"\s+(?:de|del|of|da|do)\s+(?:la\s+|el\s+|the\s+)?(?P<name>[A-ZÁÉÍÓÚÑ][\w]+(?:\s+[A-ZÁÉÍÓÚÑ][\w]+)?)"
 )
@@ -127,6 +129,8 @@ def find_agencies(document: Document) -> list[AgencyMention]:
         mentions.append(AgencyMention(start, end, candidates, generic))
     for start, end, word in find_terms(document, "national", NATIONAL):
         candidates = tuple(by_code[c] for c in NATIONAL[word].values() if c in by_code)
+        if any(cue in document.folded[max(0, start - 30) : start] for cue in _HANDED_OVER):
+            continue
         if not any(m.start <= start < m.end for m in mentions) and not any(s <= start < e for s, e in foreign):
             mentions.append(AgencyMention(start, end, candidates, True))
     mentions.sort(key=lambda m: m.start)

@@ -23,7 +23,8 @@ KNOWN = [
     "Primer Comando Capital", "Família do Norte", "Bonde do Maluco", "Sindicato do Crime", "Os Manos",
     "Cártel del Noreste", "Cartel del Noreste", "Los Mayos", "Los Chapitos", "Cártel de Santa Rosa de Lima",
     "Barrio 18", "Mara Salvatrucha", "MS-13", "Los Shoneros", "Los Lagartos", "Latin Kings", "Fatales",
-    "Mocro Maffia", "Clan Úsuga", "Los Espartanos", "Los Pepes", "Camorra",
+    "Mocro Maffia", "Clan Úsuga", "Los Espartanos", "Los Pepes", "Camorra", "disidencias de las FARC",
+    "FARC dissidents", "dissidentes das FARC",
 ]  # fmt: skip
 
 # Acronyms that stand for one group in these reports, and the name they stand for.
@@ -32,6 +33,10 @@ ACRONYMS = {"PCC": "Primeiro Comando da Capital", "CJNG": "Cártel Jalisco Nueva
 
 _NAME = r"[A-ZÁÉÍÓÚÑ][\w'’-]*(?:\s+(?:(?:de|del|la|las|los|do|da|dos|das|of|the)\s+)?[A-ZÁÉÍÓÚÑ0-9][\w'’-]*)*"
 PATTERNS = [
+    # "el frente 36 de las disidencias de las FARC", "the 48th front of the FARC dissidents"
+    re.compile(
+        r"\b(?:frente|front|bloque|columna|column)\s+\d+(?:\s+(?:de|of)\s+(?:las|los|the)\s+[\w ]{0,30}?(?:FARC|ELN|EMC))?"
+    ),
     # Los Aceiteros de Paita, Las ..., Os ...
     re.compile(rf"\b(?:Los|Las|Os)\s+{_NAME}"),
     # "Los Halcones del Pachitea", «...», “...”

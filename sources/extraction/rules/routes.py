@@ -61,16 +61,20 @@ def _countries_in(document: Document, start: int, end: int) -> list[tuple[int, i
     return found
 
 
-_MARKET = re.compile(r"\b(?:market|mercado|mercados|consumers|consumidores)\s+(?P<word>[a-z]+)")
+_HEDGE = re.compile(r"\b(?:whether|investigan si|investiga si|averiguar si|establecer si|investigam se|apuram se)\b")
+_MARKET = re.compile(
+    r"\b(?:(?:market|mercado|mercados|consumers|consumidores)\s+(?P<word>[a-z]+)|(?P<before>[a-z]+)\s+(?:market|consumers))\b"
+)
 
 
 def _market(document: Document, start: int, end: int) -> list[tuple[int, int, str]]:
     """ "con destino el mercado brasileño", "for the European market": a country by its demonym."""
     found = []
     for match in _MARKET.finditer(document.folded, start, end):
-        code = lexicon.nationality(match.group("word"), document.language)
+        group = "word" if match.group("word") else "before"
+        code = lexicon.nationality(match.group(group), document.language)
         if code:
-            found.append((match.start("word"), match.end("word"), code))
+            found.append((match.start(group), match.end(group), code))
     return found
 
 
@@ -98,6 +102,8 @@ def find_routes(document: Document) -> list[RouteMention]:
                 document.folded[max(0, match.start() - 25) : match.start()], terms.FLEE
             ):
                 continue  # "huyeron hacia la frontera con Venezuela": an escape, not a shipment's route
+            if kind == "destination" and _HEDGE.search(document.folded, max(0, match.start() - 45), match.start()):
+                continue  # "investigan si la droga iba a ser enviada a Puerto Rico o a Europa"
             countries = _countries_in(document, match.end(), window_end) or (
                 _market(document, match.end(), window_end) if kind == "destination" else []
             )

@@ -390,6 +390,10 @@ DETAIN = {
     "bajo custodia",
     "caught",
     "nabbed",
+    "intervenido",
+    "intervenidos",
+    "intervenida",
+    "intervenidas",
 }
 
 # "No arrests", "nobody was arrested", "no hay personas detenidas", "ninguém foi preso".
@@ -459,6 +463,13 @@ FLEE = {
     "profugos",
     "foragidos",
     "foragido",
+    "jumped",
+    "jumped into",
+    "swam",
+    "se lanzaron al agua",
+    "se arrojaron al agua",
+    "pularam",
+    "nadaron",
 }
 
 PERSON_NOUNS = {
@@ -716,6 +727,23 @@ AGGREGATE = {
     "price of",
     "precio de",
     "preco de",
+    "this week",
+    "per week",
+    "a week",
+    "each week",
+    "every week",
+    "por semana",
+    "cada semana",
+    "esta semana",
+    "nesta semana",
+    "a month",
+    "per month",
+    "al mes",
+    "por mes",
+    "cada mes",
+    "por ano",
+    "per year",
+    "a year",
 }
 
 # Words of a sentence that tells what was done in an operation (its agencies are the
@@ -942,6 +970,14 @@ DESTINATION_CUES = [
     "cruzado a",
     "cruzar a",
     "pasada a",
+    "llegar finalmente a",
+    "debia llegar",
+    "llegar a",
+    "arrive in",
+    "arriving in",
+    "chegar a",
+    "chegaria a",
+    "destined for the",
 ]
 
 TRANSIT_CUES = [
