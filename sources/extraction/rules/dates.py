@@ -50,7 +50,7 @@ PATTERNS = [
     # del 10 al 12 de abril (de 2025) / 10-12 February 2021 / from 10 to 12 February
     ("range", re.compile(rf"\b{_DAY}{_TO}{_DAY2}\s+(?:de\s+)?{_MONTH}\b(?:,?\s+(?:de\s+|del\s+)?{_YEAR})?")),
     # February 11, 2021 / Dec. 29 / Nov. 18
-    ("day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*(?:kg|kilo|ton|%|mil))(?:,?\s+{_YEAR})?")),
+    ("day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?![.,]\d)(?!\s*(?:kg|kilo|ton|%|mil))(?:,?\s+{_YEAR})?")),
     # 4 de setiembre (de 2022) / 11 February 2021
     ("day", re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH}\b(?:,?\s+(?:de\s+|del\s+)?{_YEAR})?")),
     # quarta-feira (18) / domingo 4

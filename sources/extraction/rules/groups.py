@@ -38,7 +38,7 @@ PATTERNS = [
         r"\b(?:frente|front|bloque|columna|column)\s+\d+(?:\s+(?:de|of)\s+(?:las|los|the)\s+[\w ]{0,30}?(?:FARC|ELN|EMC))?"
     ),
     # Los Aceiteros de Paita, Las ..., Os ...
-    re.compile(rf"\b(?:Los|Las|Os)\s+{_NAME}"),
+    re.compile(rf"\b(?:Los|Las|Os)\s+(?:(?:de|del|da|do)\s+)?{_NAME}"),
     # "Los Halcones del Pachitea", «...», “...”
     re.compile(r"[\"“«‘']([A-ZÁÉÍÓÚÑ][^\"”»’'\n]{2,60})[\"”»’']"),
     # the Dagoberto Ramos column / Sinaloa Cartel / Gulf Clan / X gang

@@ -110,6 +110,7 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
         return Detentions(sentence_start, sentence_start + len(text), 0, none=True)
     plain, groups, appositive = [], {}, {}
     marks = []  # (word index, count) of each nationality group, to tell appositions
+    joins = set()  # word indexes of "and": what follows one is more people, not an apposition
     base = 0
     position = 0
     for clause in _CLAUSE_BREAK.split(text):
@@ -119,6 +120,7 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
             continue
         words = _words(clause, sentence_start + clause_start)
         at, base = base, base + len(words)  # word positions across clauses, for appositions
+        joins.update(at + n for n, (w, _, _) in enumerate(words) if w in {"and", "y", "e"})
         i = 0
         while i < len(words):
             word = words[i][0]
@@ -164,8 +166,9 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
                 continue
             # "one of them a Venezuelan": a nationality within a count already made
             # "one of them a Venezuelan", "two of them Colombian citizens", "dos de ellos peruanos"
-            if i + 2 < len(words) and words[i + 1][0] in {"of", "de"} and words[i + 2][0] in _THEM:
-                k = i + 3
+            them = i + 2 < len(words) and words[i + 1][0] in {"of", "de"} and words[i + 2][0] in _THEM
+            if them or (i + 1 < len(words) and words[i + 1][0] in {"deles", "delas"}):
+                k = i + 3 if them else i + 2
                 while k < len(words) and words[k][0] in {
                     "a",
                     "an",
@@ -292,6 +295,8 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
         # describe it: "Three men who were guarding the load, two Colombians and an Ecuadorian"
         limit = next((later for later in starts if later > end), float("inf"))
         following = [(at, m) for at, m in marks if end <= at < limit and (at, m) not in describing]
+        if following and any(end <= j < following[0][0] for j in joins):
+            continue  # "O motorista ... e um passageiro paraguaio": two people
         counted, used = 0, []
         for mark in following:
             if counted >= n:

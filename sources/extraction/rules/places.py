@@ -114,8 +114,11 @@ def find_places(
             continue
         if any(s < match.end() and match.start() < e for s, e in exclude):
             continue
-        # "la ruta Tacna–Santiago": the ends of a bus or shipping route, not the place
+        # "la ruta Tacna–Santiago": the ends of a bus or shipping route, not the place; nor
+        # where a load was taken afterwards or where people ran to
         if _ROUTE_ENDS.search(document.folded, max(0, match.start() - 25), match.start()):
+            continue
+        if _ELSEWHERE.search(document.folded, max(0, match.start() - 45), match.start()):
             continue
         # "the Paraná River", "el río Paraná": a river, not the city of Paraná.
         if _WATER_AFTER.match(document.text, match.end()) or words[-1].lower() in _WATER_WORDS:
@@ -134,6 +137,9 @@ def find_places(
             if lexicon.nationality(phrase, document.language):
                 break  # "Jamaican", "peruano": a demonym, not the town named like it
             place = gazetteer.best(phrase, country=country_hint)
+            if _PORT_OF.search(document.folded, max(0, match.start() - 16), match.start()):
+                ports = [p for p in gazetteer.lookup(phrase) if p.kind == "port"]
+                place = ports[0] if ports and (place is None or place.kind != "port") else place
             fuzzy = False
             exact_elsewhere = any(
                 gazetteer.best(v, country=country_hint)
@@ -181,6 +187,12 @@ _GENERIC_NAMES = {"laguna", "lago", "puerto", "porto", "rio", "río", "isla", "i
                   "santa", "santo", "san", "bahia", "bahía", "costa", "valle", "monte", "punta", "boca", "barra",
                   "villa", "vila", "ciudad", "nueva", "nuevo", "nova", "novo", "sur", "norte", "central"}  # fmt: skip
 _ROUTE_ENDS = re.compile(r"\b(?:ruta|route|rota|linea|line|trayecto|trajeto)\s+(?:[\w]+\s*[–-]\s*)?$")
+_PORT_OF = re.compile(r"\b(?:port|puerto|porto|terminal|harbou?r)\s+(?:of|de|del|do|da)\s+(?:la\s+|el\s+)?$")
+_ELSEWHERE = re.compile(
+    r"\b(?:taken|brought|flown|transferred|moved|trasladad[oa]s?|llevad[oa]s?|conducid[oa]s?|levad[oa]s?|"
+    r"transferid[oa]s?|escap\w*|fled|fugaron|huy\w*|fugiram|fugiu|direccion|rumbo)\b[^.;]{0,30}"
+    r"\b(?:to|a|al|hacia|para|ate|toward|towards|en|em)\s+(?:the\s+|la\s+|el\s+|a\s+|o\s+)?$"
+)
 _STATE_CODE = re.compile(r"\s*\(([A-Z]{2})\)")
 
 # "near the border with Colombia", "na fronteira com o Paraguai": a neighbour, not the place.

@@ -394,6 +394,9 @@ DETAIN = {
     "intervenidos",
     "intervenida",
     "intervenidas",
+    "intervinieron",
+    "intervino",
+    "intervieron",
 }
 
 # "No arrests", "nobody was arrested", "no hay personas detenidas", "ninguém foi preso".
@@ -609,6 +612,27 @@ PERSON_NOUNS = {
     "operadores",
     "auxiliar",
     "ajudante",
+    "despachante",
+    "despachantes",
+    "broker",
+    "brokers",
+    "taxista",
+    "mototaxista",
+    "capitan",
+    "capitao",
+    "patron",
+    "cocalero",
+    "cocaleros",
+    "empleado",
+    "empleados",
+    "funcionario",
+    "funcionarios",
+    "funcionaria",
+    "sujeto",
+    "cidadaos",
+    "motoristas",
+    "agente",
+    "agentes",
 }
 
 # --- Structure of a report ---------------------------------------------------------------
@@ -744,6 +768,14 @@ AGGREGATE = {
     "por ano",
     "per year",
     "a year",
+    "earlier version",
+    "version anterior",
+    "versao anterior",
+    "correction",
+    "correccion",
+    "correcao",
+    "fe de erratas",
+    "corrected",
 }
 
 # Words of a sentence that tells what was done in an operation (its agencies are the
@@ -978,6 +1010,14 @@ DESTINATION_CUES = [
     "chegar a",
     "chegaria a",
     "destined for the",
+    "ingresado a",
+    "ingresados a",
+    "introducido a",
+    "introducido en",
+    "cruzaria a",
+    "cruzaria hacia",
+    "ingresaria a",
+    "seria ingresada a",
 ]
 
 TRANSIT_CUES = [

@@ -55,9 +55,9 @@ def test_the_dev_corpus_scores_at_least_0_90_with_every_article_total_right(tmp_
 
 
 # Our own articles, written for testing after the rules were (each set scored before the rules
-# learnt from it: 0.826, 0.760, 0.889, 0.885, 0.873 and 0.968). They guard against a change that helps one kind of
+# learnt from it: 0.826, 0.760, 0.889, 0.885, 0.873, 0.968 and 0.871). They guard against a change that helps one kind of
 # report and breaks others.
-OWN_SETS = ["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"]
+OWN_SETS = ["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"]
 
 
 @pytest.mark.parametrize("folder", OWN_SETS)
