@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_required, env_str
+from config.env import env_bool, env_int, env_list, env_rate, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -155,12 +155,7 @@ SOURCES_LANGUAGES = env_list("SOURCES_LANGUAGES", ["en", "es", "pt", "fr"])
 
 # --- Partner API -------------------------------------------------------------------------
 # Requests per API key (DRF's "N/second|minute|hour|day").
-PARTNER_API_RATE = env_str("PARTNER_API_RATE", "1000/hour")
-_count, _, _period = PARTNER_API_RATE.partition("/")
-if not (_count.isdigit() and int(_count) > 0 and _period in {"second", "minute", "hour", "day"}):
-    raise ImproperlyConfigured(
-        f"PARTNER_API_RATE={PARTNER_API_RATE!r}: use e.g. '1000/hour' (second, minute, hour, day)."
-    )
+PARTNER_API_RATE = env_rate("PARTNER_API_RATE", "1000/hour")
 
 REST_FRAMEWORK = {
     # The key class comes first: its authenticate_header makes DRF answer 401, not 403, to a
