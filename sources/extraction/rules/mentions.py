@@ -99,23 +99,17 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
             again = find_places(document, country_hint=code, exclude=not_places, span=(sentence.start, sentence.end))
             if again:
                 places = [p for p in places if p not in inside] + again
+    # Read once: dateparser is the costliest step; reporting dates are split off below.
+    dates = [
+        d
+        for d in find_dates(document.folded, published=published, language=document.language, original=document.text)
+        if d.start >= dateline
+    ]
     return Mentions(
         drugs=drug_mentions(document),
         drug_terms=find_terms(document, "drugs", terms.DRUGS),
-        dates=[
-            d
-            for d in find_dates(
-                document.folded, published=published, language=document.language, original=document.text
-            )
-            if not _reporting_date(document.folded, d.start) and d.start >= dateline
-        ],
-        reported=[
-            d
-            for d in find_dates(
-                document.folded, published=published, language=document.language, original=document.text
-            )
-            if _reporting_date(document.folded, d.start) and d.start >= dateline and d.is_absolute
-        ],
+        dates=[d for d in dates if not _reporting_date(document.folded, d.start)],
+        reported=[d for d in dates if _reporting_date(document.folded, d.start) and d.is_absolute],
         places=places,
         countries=countries,
         agencies=agencies,
