@@ -7,5 +7,6 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners"
 
     def ready(self):
-        # Registers the Api-Key security scheme with drf-spectacular.
-        from partners import schema  # noqa: F401
+        # Registers the Api-Key security scheme with drf-spectacular, and withdraws published
+        # operations that are deleted.
+        from partners import schema, signals  # noqa: F401

@@ -5,6 +5,7 @@ created, and can never be read back. Revoking a key cannot be undone.
 """
 
 from django.db import models
+from django.db.models import Q
 from rest_framework_api_key.models import AbstractAPIKey
 
 
@@ -38,3 +39,108 @@ class PartnerAPIKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "partner API key"
         verbose_name_plural = "partner API keys"
+
+
+# --- What partners read ------------------------------------------------------------------
+
+
+class PublishedOperation(models.Model):
+    """The verified version of an operation as partners receive it, rendered once, when it is
+    verified (`partners.publication`), with the columns the partner API filters on.
+
+    One row per operation that partners may see. Nothing else writes it: verify publishes,
+    reject, reopen, merge and delete withdraw (leaving an `OperationRemoval`).
+    """
+
+    operation = models.OneToOneField("seizures.Operation", on_delete=models.CASCADE, related_name="publication")
+    public_id = models.UUIDField(unique=True)
+    version = models.PositiveIntegerField(help_text="Number of the verified version served.")
+    verified_at = models.DateTimeField()
+    modified_at = models.DateTimeField(help_text="When partners' copy of it last changed.")
+
+    date_start = models.DateField()
+    date_end = models.DateField()
+    country = models.CharField(max_length=2)
+    subdivision = models.CharField(max_length=6, blank=True)
+    criminal_group_id = models.BigIntegerField(null=True, blank=True)
+    has_coordinates = models.BooleanField(default=False)
+    drug_kg = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    detainee_count = models.PositiveIntegerField(default=0)
+
+    # The JSON documents served, without and with personal data (detainees' names, ages...).
+    document = models.TextField()
+    document_personal = models.TextField()
+
+    class Meta:
+        indexes = [
+            # Keyset pagination: each ordering the API offers, with the id as tie-breaker.
+            models.Index(fields=["date_start", "id"], name="published_date"),
+            models.Index(fields=["modified_at", "id"], name="published_modified"),
+            models.Index(fields=["country", "date_start"], name="published_country_date"),
+        ]
+
+    def __str__(self):
+        return f"Operation {self.public_id}, verified version {self.version}"
+
+
+class PublishedFacet(models.Model):
+    """One thing a published operation can be filtered and counted by: a drug (with its kg),
+    an agency, a destination, a transit country, a detainee nationality (with its count) or a
+    cited source. Taken from the verified version, never from a pending edit."""
+
+    class Kind(models.TextChoices):
+        DRUG = "drug"
+        AGENCY = "agency"
+        DESTINATION = "destination"
+        TRANSIT = "transit"
+        NATIONALITY = "nationality"
+        SOURCE = "source"
+
+    publication = models.ForeignKey(PublishedOperation, on_delete=models.CASCADE, related_name="facets")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    code = models.CharField(max_length=30, blank=True, help_text="Empty for an unknown nationality.")
+    amount = models.DecimalField(
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Kilograms of a drug (empty if no weight is known), or the number of detainees of a nationality.",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "code", "publication"], name="published_facet_lookup")]
+
+    def __str__(self):
+        return f"{self.kind} {self.code or '?'}"
+
+
+class OperationRemoval(models.Model):
+    """A published operation that partners must delete from their copies: withdrawn from
+    review, rejected, deleted or merged into another. Cleared if the operation is published
+    again, so a record is either in the operations feed or in the removals feed, never both."""
+
+    class Reason(models.TextChoices):
+        UNVERIFIED = "unverified", "Sent back to review"
+        REJECTED = "rejected", "Rejected"
+        DELETED = "deleted", "Deleted"
+        MERGED = "merged", "Merged into another operation"
+
+    public_id = models.UUIDField(unique=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    surviving_public_id = models.UUIDField(
+        null=True, blank=True, help_text="For a merge: the operation that now holds this one's facts."
+    )
+    removed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["removed_at", "id"], name="removal_removed_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason="merged", surviving_public_id__isnull=False)
+                | (~Q(reason="merged") & Q(surviving_public_id__isnull=True)),
+                name="removal_merge_names_survivor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.public_id} ({self.get_reason_display().lower()})"

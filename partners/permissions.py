@@ -21,3 +21,11 @@ class PartnerAPIReadOnly(permissions.BasePermission):
             return True
         user = request.user
         return bool(user and user.is_authenticated and user.is_staff and user.has_perm("seizures.view_operation"))
+
+
+def may_see_personal_data(request) -> bool:
+    """A key with the personal-data scope, or a site user allowed to see personal data."""
+    if is_partner(request):
+        return request.auth.personal_data
+    user = request.user
+    return bool(user and user.is_authenticated and user.has_perm("seizures.view_personal_data"))

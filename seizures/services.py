@@ -7,7 +7,8 @@
               rejected ──reopen──▶ needs_review    (verified ──reopen──▶ needs_review, withdrawn)
 
 Admin actions, API views and management commands call these functions; nothing else sets
-`Operation.status`. Each function runs in one transaction, locks the operation row where two
+`Operation.status`. Verifying publishes the verified version to partners; rejecting or
+reopening a published operation withdraws it (`partners.publication`). Each function runs in one transaction, locks the operation row where two
 people could race, and leaves a history row saying who did what.
 """
 
@@ -17,6 +18,8 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
+from partners.models import OperationRemoval
+from partners.publication import publish, withdraw
 from seizures.models import OPERATION_WORKFLOW_FIELDS, Operation, VerifiedVersion
 from seizures.snapshots import operation_snapshot
 
@@ -213,6 +216,7 @@ def operation_verify(*, operation: Operation, by: AbstractBaseUser) -> Operation
     fields = [*_set_status(operation, Status.VERIFIED, by=by), "verified_version", "rejection_reason"]
     operation.rejection_reason = ""
     _save(operation, by=by, fields=fields, reason=f"verified (version {number})")
+    publish(operation=operation, verified_version=version)
     return operation
 
 
@@ -233,6 +237,7 @@ def operation_reject(*, operation: Operation, by: AbstractBaseUser, reason: str)
     operation.verified_version = None
     fields = [*_set_status(operation, Status.REJECTED, by=by), "rejection_reason", "verified_version"]
     _save(operation, by=by, fields=fields, reason=f"rejected: {reason}")
+    withdraw(operation=operation, reason=OperationRemoval.Reason.REJECTED)
     return operation
 
 
@@ -251,4 +256,5 @@ def operation_reopen(*, operation: Operation, by: AbstractBaseUser, reason: str 
     fields = [*_set_status(operation, Status.NEEDS_REVIEW, by=by), "verified_version", "rejection_reason"]
     reason = (reason or "").strip()
     _save(operation, by=by, fields=fields, reason=f"reopened: {reason}" if reason else "reopened")
+    withdraw(operation=operation, reason=OperationRemoval.Reason.UNVERIFIED)
     return operation

@@ -3,7 +3,9 @@ model never reaches partners by accident."""
 
 from rest_framework import serializers
 
+from partners.models import OperationRemoval
 from seizures.models import Agency, CriminalGroup
+from sources.models import Source
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -34,4 +36,61 @@ class CriminalGroupSerializer(serializers.ModelSerializer):
         model = CriminalGroup
         # Not `notes`: they are the team's working notes, not published data.
         fields = ["id", "name", "aliases", "countries"]
+        read_only_fields = fields
+
+
+class RemovalSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True, help_text="The removed operation's public id.")
+    surviving_id = serializers.UUIDField(
+        source="surviving_public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="For a merge: the operation that now holds this one's facts; null otherwise.",
+    )
+
+    class Meta:
+        model = OperationRemoval
+        fields = ["id", "reason", "surviving_id", "removed_at"]
+        read_only_fields = fields
+
+
+class DrugTotalSerializer(serializers.Serializer):
+    drug_type = serializers.CharField()
+    kg = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=None,
+        allow_null=True,
+        help_text="Sum of the weights known; null if no weight is known.",
+    )
+    operations = serializers.IntegerField(help_text="Operations that seized this drug.")
+
+
+class NationalityCountSerializer(serializers.Serializer):
+    nationality = serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2; null if unknown.")
+    detainees = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    operations = serializers.IntegerField()
+    detainees = serializers.IntegerField()
+    drugs = DrugTotalSerializer(many=True)
+    detainees_by_nationality = NationalityCountSerializer(many=True)
+
+
+SOURCE_FIELDS = ["id", "kind", "outlet", "url", "title", "author", "published", "language"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = SOURCE_FIELDS
+        read_only_fields = fields
+
+
+class SourceWithTextSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(read_only=True, help_text="Only for keys with the personal-data scope.")
+
+    class Meta:
+        model = Source
+        fields = [*SOURCE_FIELDS, "text"]
         read_only_fields = fields

@@ -5,6 +5,12 @@ from partners.api import views
 app_name = "partners_api"
 
 urlpatterns = [
+    path("operations/", views.OperationList.as_view(), name="operation-list"),
+    path("operations/removed/", views.RemovalList.as_view(), name="removal-list"),
+    path("operations/<uuid:public_id>/", views.OperationDetail.as_view(), name="operation-detail"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("sources/", views.SourceList.as_view(), name="source-list"),
+    path("sources/<int:pk>/", views.SourceDetail.as_view(), name="source-detail"),
     path("agencies/", views.AgencyList.as_view(), name="agency-list"),
     path("criminal-groups/", views.CriminalGroupList.as_view(), name="criminal-group-list"),
 ]

@@ -1,13 +1,31 @@
-"""Read-only endpoints of the partner API, v1. Authentication, permission, throttling and
-pagination are declared once, on PartnerListView."""
+"""Read-only endpoints of the partner API, v1. Authentication, permission and throttling are
+declared once, on PartnerAPIView."""
 
+import datetime
+
+import orjson
+from django.db.models import Count, IntegerField, Sum
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from partners.api.serializers import AgencySerializer, CriminalGroupSerializer
-from partners.permissions import PartnerAPIReadOnly
+from partners.api import serializers
+from partners.api.documents import OperationDocumentSerializer
+from partners.api.filters import OperationFilter, RemovalFilter
+from partners.api.pagination import KeysetPagination, Ordering
+from partners.api.renderers import CSVRenderer, GeoJSONRenderer, JSONRenderer
+from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
+from partners.permissions import PartnerAPIReadOnly, may_see_personal_data
 from partners.throttling import PartnerKeyRateThrottle
 from seizures.models import Agency, CriminalGroup
+from sources.models import Source
 
 
 class PartnerCursorPagination(CursorPagination):
@@ -24,16 +42,27 @@ class ById(PartnerCursorPagination):
     ordering = "id"
 
 
-class PartnerListView(generics.ListAPIView):
+class PartnerAPIView(APIView):
     # Authentication: REST_FRAMEWORK's defaults (an Api-Key header, else the site's session).
     permission_classes = [PartnerAPIReadOnly]
     throttle_classes = [PartnerKeyRateThrottle]
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever format was asked for: a CSV or GeoJSON body cannot say why.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class PartnerListView(PartnerAPIView, generics.ListAPIView):
+    pass
 
 
 class AgencyList(PartnerListView):
     """Agencies: law-enforcement and state bodies that carry out or announce seizures, by code."""
 
-    serializer_class = AgencySerializer
+    serializer_class = serializers.AgencySerializer
     # Reference data: whoever may use the API sees every agency.
     queryset = Agency.objects.select_related("parent")
     pagination_class = ByCode
@@ -42,7 +71,162 @@ class AgencyList(PartnerListView):
 class CriminalGroupList(PartnerListView):
     """Criminal groups, with the countries where they operate, in the order they were recorded."""
 
-    serializer_class = CriminalGroupSerializer
+    serializer_class = serializers.CriminalGroupSerializer
     # Reference data: whoever may use the API sees every group (never its notes).
     queryset = CriminalGroup.objects.prefetch_related("countries")
     pagination_class = ById
+
+
+OPERATION_ORDERINGS = {
+    "-date": Ordering("date_start", True, datetime.date, "newest operations first"),
+    "date": Ordering("date_start", False, datetime.date, "oldest operations first"),
+    "modified": Ordering("modified_at", False, datetime.datetime, "least recently changed first (for syncing)"),
+    "-modified": Ordering("modified_at", True, datetime.datetime, "most recently changed first"),
+}
+
+
+def _document_column(request) -> str:
+    return "document_personal" if may_see_personal_data(request) else "document"
+
+
+@extend_schema(
+    responses={
+        (200, "application/json"): OperationDocumentSerializer(many=True),
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per evidence item."),
+        (200, "application/geo+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="A FeatureCollection of the operations that have coordinates."
+        ),
+    }
+)
+class OperationList(PartnerListView):
+    """Verified operations, each as its last verified version (an edit waiting for review is not
+    shown until it is verified), with evidence items, detainees, agencies, routes and
+    citations.
+
+    To keep a copy in sync: ask for `?ordering=modified&updated_since=<time of your last
+    sync, less a few minutes>`, follow `next` to the end, then apply
+    `/api/v1/operations/removed/?since=<the same time>`.
+
+    Formats: JSON (default), CSV (`?format=csv` or `Accept: text/csv`; one row per evidence
+    item) and GeoJSON (`?format=geojson` or `Accept: application/geo+json`; operations
+    with coordinates only).
+    """
+
+    queryset = PublishedOperation.objects.all()
+    serializer_class = OperationDocumentSerializer  # the schema of the stored documents
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OperationFilter
+    pagination_class = KeysetPagination
+    renderer_classes = [JSONRenderer, CSVRenderer, GeoJSONRenderer]
+    orderings = OPERATION_ORDERINGS
+    default_ordering = "-date"
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        spliced = request.accepted_renderer.format == "json"
+        if request.accepted_renderer.format == "geojson":
+            queryset = queryset.filter(has_coordinates=True)
+        column = _document_column(request)
+        rows = self.paginator.paginate_queryset(
+            queryset.values("id", "date_start", "modified_at", column), request, view=self
+        )
+        documents = [orjson.Fragment(row[column]) if spliced else orjson.loads(row[column]) for row in rows]
+        return self.paginator.get_paginated_response(documents)
+
+
+class OperationDetail(PartnerAPIView, generics.RetrieveAPIView):
+    """One verified operation by its public id. A removed one answers 404 and says why."""
+
+    serializer_class = OperationDocumentSerializer
+
+    def get(self, request, public_id):
+        column = _document_column(request)
+        document = PublishedOperation.objects.filter(public_id=public_id).values_list(column, flat=True).first()
+        if document is None:
+            removal = OperationRemoval.objects.filter(public_id=public_id).first()
+            if removal is None:
+                raise Http404("No verified operation has this id.")
+            message = f"This operation was removed ({removal.get_reason_display().lower()})"
+            if removal.surviving_public_id:
+                message += f"; it now forms part of operation {removal.surviving_public_id}"
+            raise Http404(message + ".")
+        return Response(orjson.Fragment(document))
+
+
+class RemovalList(PartnerListView):
+    """Operations partners must delete from their copies, with why and when: sent back to
+    review, rejected, deleted, or merged into another (whose id is given). An operation
+    published again leaves this feed and comes back in the operations feed."""
+
+    queryset = OperationRemoval.objects.all()
+    serializer_class = serializers.RemovalSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RemovalFilter
+    pagination_class = KeysetPagination
+    orderings = {"removed": Ordering("removed_at", False, datetime.datetime, "oldest removals first")}
+    default_ordering = "removed"
+
+
+class StatsView(PartnerAPIView):
+    """Totals over the verified operations that match the filters (the same filters as the
+    operations list): kilograms and operation counts by drug, and detainees by nationality."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OperationFilter
+    queryset = PublishedOperation.objects.all()
+
+    @extend_schema(responses=serializers.StatsSerializer)
+    def get(self, request):
+        operations = DjangoFilterBackend().filter_queryset(request, PublishedOperation.objects.all(), self)
+        totals = operations.aggregate(operations=Count("pk"), detainees=Sum("detainee_count"))
+        facets = PublishedFacet.objects.filter(publication__in=operations.values("pk"))
+        drugs = facets.filter(kind=PublishedFacet.Kind.DRUG)
+        named = request.query_params.get("drug")
+        if named:  # only the drugs asked for, not everything else those operations seized
+            drugs = drugs.filter(code__in=[d.strip() for d in named.split(",")])
+        by_drug = drugs.values("code").annotate(kg=Sum("amount"), operations=Count("publication_id")).order_by("code")
+        by_nationality = (
+            facets.filter(kind=PublishedFacet.Kind.NATIONALITY)
+            .values("code")
+            .annotate(detainees=Sum("amount"))
+            .order_by("code")
+        )
+        data = {
+            "operations": totals["operations"],
+            "detainees": totals["detainees"] or 0,
+            "drugs": [{"drug_type": row["code"], "kg": row["kg"], "operations": row["operations"]} for row in by_drug],
+            "detainees_by_nationality": [
+                {"nationality": row["code"] or None, "detainees": int(row["detainees"])} for row in by_nationality
+            ],
+        }
+        return Response(serializers.StatsSerializer(data).data)
+
+
+class SourceList(PartnerListView):
+    """The sources cited by verified operations: metadata, and their full text only for keys
+    with the personal-data scope (reports name people)."""
+
+    pagination_class = ById
+
+    def get_queryset(self):
+        cited = (
+            PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE)
+            .annotate(source_id=Cast("code", IntegerField()))
+            .values("source_id")
+        )
+        return Source.objects.filter(pk__in=cited)
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False) or may_see_personal_data(self.request):
+            return serializers.SourceWithTextSerializer
+        return serializers.SourceSerializer
+
+
+class SourceDetail(PartnerAPIView, generics.RetrieveAPIView):
+    """One cited source."""
+
+    get_queryset = SourceList.get_queryset
+    get_serializer_class = SourceList.get_serializer_class
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

@@ -1,5 +1,8 @@
 """Load the demo case and demo accounts: `python manage.py load_demo`.
 
+`--verify` also verifies the demo operations still awaiting review, as the demo reviewer,
+so that the partner API has something to serve.
+
 Safe to run again: the case is created once (recognised by its text), the accounts get their
 demo passwords back. Refuses to run in production, where demo accounts must never exist.
 """
@@ -11,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from seizures.demo import DEMO_SOURCE, DEMO_USERS
+from seizures.models import Operation
+from seizures.services import operation_verify
 from sources.ingestion import DuplicateSourceError, source_ingest
 from sources.models import Source
 
@@ -18,16 +23,26 @@ from sources.models import Source
 class Command(BaseCommand):
     help = "Load the demo case (Peru, February 2021) and one demo account per role. Not for production."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--verify",
+            action="store_true",
+            help="Also verify the demo operations awaiting review, as the demo reviewer (for trying the partner API).",
+        )
+
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("Demo data and demo accounts are never loaded in production (DJANGO_ENV=production).")
         with transaction.atomic():
             created = self._load_case()
             accounts = self._load_users()
+            verified = self._verify() if options["verify"] else 0
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo case loaded: {created} operations awaiting review."))
         else:
             self.stdout.write("Demo case already loaded.")
+        if verified:
+            self.stdout.write(self.style.SUCCESS(f"Verified {verified} demo operations as 'reviewer'."))
         self.stdout.write("Demo accounts (demo only):")
         for username, role, password in accounts:
             self.stdout.write(f"  {username:<10} {role:<10} password: {password}")
@@ -39,6 +54,14 @@ class Command(BaseCommand):
         except DuplicateSourceError:
             return 0  # loaded before
         return result.source.citations.values("operation").distinct().count()
+
+    def _verify(self) -> int:
+        reviewer = get_user_model().objects.get(username="reviewer")
+        source = Source.objects.get(title=DEMO_SOURCE["title"], outlet=DEMO_SOURCE["outlet"])
+        pending = Operation.objects.needing_review().filter(citations__source=source).distinct()
+        for operation in pending:
+            operation_verify(operation=operation, by=reviewer)
+        return len(pending)
 
     def _load_users(self) -> list[tuple[str, str, str]]:
         User = get_user_model()

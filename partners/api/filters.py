@@ -1,0 +1,143 @@
+"""Filters of the operations, stats and export endpoints (django-filter).
+
+Every filter reads the verified version's own columns and facets (`partners.models`), never
+the live operation, so a pending edit can neither hide a record nor make one match early.
+Lists take comma-separated values: `?country=PE,CO`.
+"""
+
+import django_filters as filters
+from django.db.models import Exists, OuterRef, Q
+
+from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
+from seizures import vocabularies as vocab
+
+Kind = PublishedFacet.Kind
+
+
+class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
+    """Comma-separated codes, upper-cased (ISO codes and agency codes are upper case)."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, [v.strip().upper() for v in value if v.strip()] if value else value)
+
+
+class DrugInFilter(filters.BaseInFilter, filters.ChoiceFilter):
+    pass
+
+
+def _has_facet(kind: str, codes, **extra) -> Exists:
+    return Exists(PublishedFacet.objects.filter(publication=OuterRef("pk"), kind=kind, code__in=codes, **extra))
+
+
+class FacetFilter(CodeInFilter):
+    """Operations with at least one of the codes among their facets of `kind`."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        codes = [v.strip().upper() for v in value if v.strip()] if value else []
+        if not codes:
+            return qs
+        return qs.filter(_has_facet(self.kind, codes))
+
+
+class OperationFilter(filters.FilterSet):
+    date_from = filters.DateFilter(
+        field_name="date_start", lookup_expr="gte", help_text="Operations that started on or after this date."
+    )
+    date_to = filters.DateFilter(
+        field_name="date_start", lookup_expr="lte", help_text="Operations that started on or before this date."
+    )
+    country = CodeInFilter(field_name="country", help_text="ISO 3166-1 alpha-2 codes, comma-separated.")
+    subdivision = CodeInFilter(field_name="subdivision", help_text="ISO 3166-2 codes, e.g. PE-PIU.")
+    drug = DrugInFilter(
+        choices=vocab.DrugType.choices, method="filter_drug", help_text="Operations that seized any of these drugs."
+    )
+    kg_min = filters.NumberFilter(
+        method="filter_kg",
+        min_value=0,
+        help_text="At least this many kg of drugs (of the drugs named in `drug`, if given, each counted alone).",
+    )
+    kg_max = filters.NumberFilter(method="filter_kg", min_value=0, help_text="At most this many kg, as for `kg_min`.")
+    agency = FacetFilter(kind=Kind.AGENCY, help_text="Agency codes (see /api/v1/agencies/).")
+    criminal_group = filters.NumberFilter(
+        field_name="criminal_group_id", help_text="Criminal group id (see /api/v1/criminal-groups/)."
+    )
+    destination = FacetFilter(kind=Kind.DESTINATION, help_text="Countries the shipment was bound for.")
+    transit = FacetFilter(kind=Kind.TRANSIT, help_text="Countries the shipment went through.")
+    nationality = FacetFilter(
+        kind=Kind.NATIONALITY, help_text="Operations with a detainee of one of these nationalities."
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="modified_at",
+        lookup_expr="gte",
+        help_text="Records published or changed at or after this time (ISO 8601), for incremental sync.",
+    )
+
+    class Meta:
+        model = PublishedOperation
+        fields = []
+
+    def filter_drug(self, qs, name, value):
+        # kg_min/kg_max, if given, are applied together with the drug (filter_queryset below).
+        return qs if self._kg_bounds() else qs.filter(_has_facet(Kind.DRUG, value))
+
+    def filter_kg(self, qs, name, value):
+        return qs  # applied once for both bounds in filter_queryset
+
+    def _kg_bounds(self) -> Q | None:
+        data = self.form.cleaned_data
+        low, high = data.get("kg_min"), data.get("kg_max")
+        if low is None and high is None:
+            return None
+        bounds = Q()
+        if low is not None:
+            bounds &= Q(amount__gte=low)
+        if high is not None:
+            bounds &= Q(amount__lte=high)
+        return bounds
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        bounds = self._kg_bounds()
+        if bounds is None:
+            return queryset
+        drugs = self.form.cleaned_data.get("drug")
+        if drugs:
+            return queryset.filter(
+                Exists(
+                    PublishedFacet.objects.filter(bounds, publication=OuterRef("pk"), kind=Kind.DRUG, code__in=drugs)
+                )
+            )
+        total = Q()
+        low, high = self.form.cleaned_data.get("kg_min"), self.form.cleaned_data.get("kg_max")
+        if low is not None:
+            total &= Q(drug_kg__gte=low)
+        if high is not None:
+            total &= Q(drug_kg__lte=high)
+        return queryset.filter(total)
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid:
+            low, high = self.form.cleaned_data.get("kg_min"), self.form.cleaned_data.get("kg_max")
+            if low is not None and high is not None and low > high:
+                self.form.add_error("kg_max", "kg_max is below kg_min.")
+                return False
+            start, end = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
+            if start and end and start > end:
+                self.form.add_error("date_to", "date_to is before date_from.")
+                return False
+        return valid
+
+
+class RemovalFilter(filters.FilterSet):
+    since = filters.IsoDateTimeFilter(
+        field_name="removed_at", lookup_expr="gte", help_text="Removals at or after this time (ISO 8601)."
+    )
+
+    class Meta:
+        model = OperationRemoval
+        fields = []

@@ -1,0 +1,204 @@
+"""Publishing verified operations to partners, and withdrawing them.
+
+The review workflow (`seizures.services`) calls `publish` when an operation is verified and
+`withdraw` when a published one is rejected, reopened, merged or deleted. Publishing renders
+the verified version into the two JSON documents the partner API serves (with and without
+personal data) and the facets it filters and counts by; withdrawing deletes them and leaves an
+`OperationRemoval` for the partners' removals feed.
+
+Documents are built from the frozen `VerifiedVersion`, never from the live rows, so an edit
+waiting for review changes nothing partners see until it is verified.
+"""
+
+import re
+import uuid
+from decimal import Decimal
+
+import orjson
+from django.db import transaction
+from django.utils import timezone
+
+from partners.api.documents import OperationDocumentSerializer
+from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
+
+WITHHELD = "[name withheld]"
+
+
+def _withhold_names(quote: str, names: list[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        quote = re.sub(re.escape(name), WITHHELD, quote, flags=re.IGNORECASE)
+    return quote
+
+
+def operation_documents(
+    snapshot: dict,
+    *,
+    version: int,
+    verified_at,
+    modified_at,
+    agency_names: dict[str, str],
+    group_ids: dict[str, int],
+) -> tuple[dict, dict]:
+    """The public and the personal document of one verified version (`snapshot`, as made by
+    `seizures.snapshots`). A pure function of its arguments, so that a data migration can
+    use it too."""
+    names = [d["name"] for d in snapshot["detainees"] if d.get("name")]
+    group = snapshot.get("criminal_group")
+    instance = {
+        **snapshot,
+        "id": snapshot["public_id"],
+        "version": version,
+        "verified_at": verified_at,
+        "modified_at": modified_at,
+        "subdivision": snapshot["subdivision"] or None,
+        "latitude": snapshot["latitude"] and float(snapshot["latitude"]),
+        "longitude": snapshot["longitude"] and float(snapshot["longitude"]),
+        "agencies": [{"code": code, "name": agency_names.get(code, code)} for code in snapshot["agencies"]],
+        "criminal_group": {"id": group_ids.get(group), "name": group} if group else None,
+        "detainee_count": len(snapshot["detainees"]),
+        "citations": [
+            {
+                **c,
+                "source": {
+                    "id": c["source_id"],
+                    "title": c["source_title"],
+                    "outlet": c["outlet"],
+                    "url": c["url"],
+                    "published": c["published"],
+                },
+            }
+            for c in snapshot["citations"]
+        ],
+    }
+    personal = OperationDocumentSerializer(instance, context={"personal": True}).data
+    public = OperationDocumentSerializer(instance, context={"personal": False}).data
+    # Without the scope, a quote about a detainee is left out, and names are withheld in the rest.
+    public["citations"] = [
+        {**c, "quote": _withhold_names(c["quote"], names)}
+        for c, original in zip(public["citations"], snapshot["citations"], strict=True)
+        if original["detainee"] is None
+    ]
+    return public, personal
+
+
+def operation_facets(snapshot: dict) -> list[tuple[str, str, Decimal | None]]:
+    """(kind, code, amount) rows of one verified version: what the API filters and counts by."""
+    Kind = PublishedFacet.Kind
+    facets = []
+    drugs: dict[str, Decimal | None] = {}
+    for item in snapshot["evidence_items"]:
+        if item["drug_type"]:
+            kg = Decimal(item["quantity_kg"]) if item["quantity_kg"] is not None else None
+            known = drugs.get(item["drug_type"])
+            drugs[item["drug_type"]] = kg if known is None else known + (kg or 0)
+    facets += [(Kind.DRUG, drug, kg) for drug, kg in drugs.items()]
+    facets += [(Kind.AGENCY, code, None) for code in snapshot["agencies"]]
+    facets += [(Kind.DESTINATION, code, None) for code in snapshot["destinations"]]
+    facets += [(Kind.TRANSIT, code, None) for code in snapshot["transit"]]
+    nationalities: dict[str, int] = {}
+    for person in snapshot["detainees"]:
+        code = person["nationality"] or ""
+        nationalities[code] = nationalities.get(code, 0) + 1
+    facets += [(Kind.NATIONALITY, code, Decimal(n)) for code, n in nationalities.items()]
+    facets += [(Kind.SOURCE, str(sid), None) for sid in sorted({c["source_id"] for c in snapshot["citations"]})]
+    return facets
+
+
+def publication_fields(snapshot: dict, facets) -> dict:
+    """The filter columns of a PublishedOperation row."""
+    kgs = [amount for kind, _, amount in facets if kind == PublishedFacet.Kind.DRUG and amount is not None]
+    return {
+        "public_id": uuid.UUID(snapshot["public_id"]),
+        "date_start": snapshot["date_start"],
+        "date_end": snapshot["date_end"],
+        "country": snapshot["country"],
+        "subdivision": snapshot["subdivision"] or "",
+        "has_coordinates": snapshot["latitude"] is not None,
+        "drug_kg": sum(kgs) if kgs else None,
+        "detainee_count": len(snapshot["detainees"]),
+    }
+
+
+def _lookups(snapshot: dict) -> dict:
+    from seizures.models import Agency, CriminalGroup
+
+    return {
+        "agency_names": dict(Agency.objects.filter(code__in=snapshot["agencies"]).values_list("code", "name")),
+        "group_ids": dict(
+            CriminalGroup.objects.filter(name=snapshot.get("criminal_group") or "").values_list("name", "pk")
+        ),
+    }
+
+
+def write_publication(
+    *,
+    operation,
+    verified_version,
+    modified_at,
+    agency_names: dict[str, str],
+    group_ids: dict[str, int],
+    models=(PublishedOperation, PublishedFacet),
+):
+    """Create the publication rows of `verified_version`. `models` lets a data migration pass
+    its historical models."""
+    published_model, facet_model = models
+    snapshot = verified_version.data
+    public, personal = operation_documents(
+        snapshot,
+        version=verified_version.number,
+        verified_at=verified_version.verified_at,
+        modified_at=modified_at,
+        agency_names=agency_names,
+        group_ids=group_ids,
+    )
+    facets = operation_facets(snapshot)
+    group = public["criminal_group"]
+    publication = published_model.objects.create(
+        operation=operation,
+        version=verified_version.number,
+        verified_at=verified_version.verified_at,
+        modified_at=modified_at,
+        criminal_group_id=group["id"] if group else None,
+        document=orjson.dumps(public).decode(),
+        document_personal=orjson.dumps(personal).decode(),
+        **publication_fields(snapshot, facets),
+    )
+    facet_model.objects.bulk_create(
+        facet_model(publication=publication, kind=kind, code=code, amount=amount) for kind, code, amount in facets
+    )
+    return publication
+
+
+@transaction.atomic
+def publish(*, operation, verified_version) -> PublishedOperation:
+    """Serve `verified_version` of `operation` to partners from now on, in place of any
+    earlier version, and clear any removal of it from the removals feed."""
+    PublishedOperation.objects.filter(operation=operation).delete()
+    OperationRemoval.objects.filter(public_id=operation.public_id).delete()
+    return write_publication(
+        operation=operation,
+        verified_version=verified_version,
+        modified_at=timezone.now(),
+        **_lookups(verified_version.data),
+    )
+
+
+@transaction.atomic
+def withdraw(*, operation, reason: str, surviving=None) -> OperationRemoval | None:
+    """Stop serving `operation` to partners and tell them why in the removals feed. For a
+    merge, `surviving` is the operation that now holds its facts. Does nothing (and returns
+    None) if the operation was not published."""
+    if reason == OperationRemoval.Reason.MERGED and surviving is None:
+        raise ValueError("A merge must name the surviving operation.")
+    deleted, _ = PublishedOperation.objects.filter(operation_id=operation.pk).delete()
+    if not deleted:
+        return None
+    removal, _ = OperationRemoval.objects.update_or_create(
+        public_id=operation.public_id,
+        defaults={
+            "reason": reason,
+            "surviving_public_id": surviving.public_id if surviving is not None else None,
+            "removed_at": timezone.now(),
+        },
+    )
+    return removal
