@@ -154,6 +154,15 @@ def cited_operation(**kwargs) -> Operation:
     return operation
 
 
+def verified_operation(*, by=None, **kwargs) -> Operation:
+    """A cited operation verified through the workflow, so published to partners. `by` is
+    the verifying reviewer (one is made if not given)."""
+    from seizures.services import operation_verify
+
+    operation = cited_operation(**kwargs)
+    return operation_verify(operation=operation, by=by or reviewer())
+
+
 __all__ = [
     "Agency",
     "AgencyFactory",
@@ -170,4 +179,5 @@ __all__ = [
     "partner",
     "partner_api_key",
     "reviewer",
+    "verified_operation",
 ]
