@@ -1,0 +1,235 @@
+"""Incremental sync: a partner's copy, kept with `updated_since` and the removals feed, stays
+exactly the server's set of verified operations through any mix of workflow changes."""
+
+import datetime
+import random
+
+import pytest
+from django.utils import timezone
+
+from partners.models import OperationRemoval, PublishedOperation
+from partners.publication import withdraw
+from seizures.models import Operation
+from seizures.services import (
+    WorkflowError,
+    operation_reject,
+    operation_reopen,
+    operation_touch,
+    operation_update,
+    operation_verify,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = "/api/v1/operations/"
+REMOVED = "/api/v1/operations/removed/"
+Status = Operation.Status
+
+
+def walk(client, url: str, **params) -> list[dict]:
+    """Every record of a list endpoint, following `next` to the end."""
+    response = client.get(url, {"page_size": 3, **params})
+    records = []
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        records += body["results"]
+        if not body["next"]:
+            return records
+        response = client.get(body["next"])
+
+
+class PartnerCopy:
+    """What a partner keeps: documents by public id, updated as the README tells them to."""
+
+    # Transactions commit a moment after they stamp their rows: ask again for a little overlap.
+    OVERLAP = datetime.timedelta(seconds=5)
+
+    def __init__(self, client):
+        self.client = client
+        self.records: dict[str, dict] = {}
+        self.last_sync: datetime.datetime | None = None
+
+    def sync(self) -> None:
+        started = timezone.now()
+        params = {}
+        if self.last_sync is not None:
+            params = {"since": (self.last_sync - self.OVERLAP).isoformat()}
+        for removal in walk(self.client, REMOVED, **params):
+            self.records.pop(removal["id"], None)
+        if params:
+            params = {"updated_since": params["since"]}
+        for document in walk(self.client, OPERATIONS, ordering="modified", **params):
+            self.records[document["id"]] = document
+        self.last_sync = started
+
+
+def server_state(client) -> dict[str, dict]:
+    return {document["id"]: document for document in walk(client, OPERATIONS)}
+
+
+def verified_set() -> dict[str, tuple[int, str]]:
+    """Public id -> (verified version number, place as verified), from the workflow's records."""
+    return {
+        str(public_id): (number, data["place"])
+        for public_id, number, data in Operation.objects.published().values_list(
+            "public_id", "verified_version__number", "verified_version__data"
+        )
+    }
+
+
+class World:
+    """Random workflow changes, each made the way the site makes them."""
+
+    def __init__(self, seed: int):
+        self.random = random.Random(seed)
+        self.reviewers = [factories.reviewer(), factories.reviewer()]
+        self.editor = factories.editor()
+
+    def pick(self, **filters) -> Operation | None:
+        candidates = list(Operation.objects.filter(**filters).order_by("pk"))
+        return self.random.choice(candidates) if candidates else None
+
+    def verify(self, operation: Operation) -> None:
+        for reviewer in self.reviewers:  # the four-eyes rule stops the last editor only
+            try:
+                operation_verify(operation=operation, by=reviewer)
+                return
+            except WorkflowError:
+                continue
+        raise AssertionError(f"Nobody could verify {operation}")
+
+    def step(self) -> str:
+        action = self.random.choice(
+            ["create", "create", "edit", "reverify", "reject_edit", "reopen", "delete", "revive", "draft"]
+        )
+        if action == "create":
+            self.verify(factories.cited_operation(date_start=datetime.date(2021, 2, self.random.randint(1, 5))))
+        elif action == "draft":
+            factories.cited_operation()  # never verified: must never reach the copy
+        elif action == "edit" and (op := self.pick(status=Status.VERIFIED)):
+            op.place = f"Edited place {self.random.randint(1, 10**6)}"
+            operation_update(operation=op, by=self.editor)
+            factories.EvidenceItemFactory(operation=op, quantity=7, quantity_kg=7)
+            operation_touch(operation=op, by=self.editor, reason="added an item")
+        elif action == "reverify" and (op := self.pick(status=Status.NEEDS_REVIEW)):
+            self.verify(op)
+        elif action == "reject_edit" and (op := self.pick(status=Status.NEEDS_REVIEW)):
+            operation_reject(operation=op, by=self.reviewers[0], reason="Duplicate of another report")
+        elif action == "reopen" and (op := self.pick(status=Status.VERIFIED)):
+            operation_reopen(operation=op, by=self.reviewers[0], reason="Quantity in doubt")
+        elif action == "delete" and (op := self.pick()):
+            op.delete()
+        elif action == "revive" and (op := self.pick(status=Status.REJECTED)):
+            operation_reopen(operation=op, by=self.reviewers[0])
+            self.verify(op)
+        else:
+            return "nothing"
+        return action
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_partner_copy_kept_by_incremental_sync_equals_the_verified_set(client, api_key, seed):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {api_key[1]}"
+    world = World(seed)
+    copy = PartnerCopy(client)
+    actions = set()
+    for _ in range(4):
+        world.verify(factories.cited_operation())
+    copy.sync()
+
+    for _ in range(8):
+        for _ in range(5):
+            actions.add(world.step())
+        copy.sync()
+        expected = verified_set()
+        assert set(copy.records) == set(expected)
+        assert {pid: (doc["version"], doc["place"]) for pid, doc in copy.records.items()} == expected
+        assert copy.records == server_state(client)
+
+    # The mix did exercise every kind of change, and left something to compare.
+    assert {"create", "edit", "reverify", "reject_edit", "reopen", "delete"} <= actions
+    assert copy.records
+
+
+def test_a_pending_edit_reaches_the_copy_only_once_verified(client, api_key):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {api_key[1]}"
+    world = World(0)
+    operation = factories.verified_operation()
+    copy = PartnerCopy(client)
+    copy.sync()
+    public_id = str(operation.public_id)
+
+    operation.place = "Callao"
+    operation_update(operation=operation, by=world.editor)
+    copy.sync()
+    assert copy.records[public_id]["place"] == "Paita Port"
+
+    world.verify(operation)
+    copy.sync()
+    assert copy.records[public_id]["place"] == "Callao"
+    assert copy.records[public_id]["version"] == 2
+
+
+def test_each_withdrawal_is_in_the_removals_feed_with_its_reason(client, api_key, reviewer):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {api_key[1]}"
+    editor = factories.editor()
+    rejected, reopened, deleted, merged, survivor, kept = (factories.verified_operation(by=reviewer) for _ in range(6))
+    rejected.place = "Somewhere else"
+    operation_update(operation=rejected, by=editor)
+    operation_reject(operation=rejected, by=reviewer, reason="Not a seizure: a yearly total")
+    operation_reopen(operation=reopened, by=reviewer)
+    deleted_id = deleted.public_id
+    deleted.delete()
+    withdraw(operation=merged, reason=OperationRemoval.Reason.MERGED, surviving=survivor)
+
+    feed = {r["id"]: r for r in walk(client, REMOVED)}
+
+    assert {pid: (r["reason"], r["surviving_id"]) for pid, r in feed.items()} == {
+        str(rejected.public_id): ("rejected", None),
+        str(reopened.public_id): ("unverified", None),
+        str(deleted_id): ("deleted", None),
+        str(merged.public_id): ("merged", str(survivor.public_id)),
+    }
+    listed = {doc["id"] for doc in walk(client, OPERATIONS)}
+    assert listed == {str(survivor.public_id), str(kept.public_id)}
+
+
+def test_operations_never_published_leave_no_removal(reviewer):
+    draft = factories.cited_operation()
+    operation_reject(operation=draft, by=reviewer, reason="Aggregate figure")
+    factories.cited_operation().delete()
+
+    assert not OperationRemoval.objects.exists()
+    assert not PublishedOperation.objects.exists()
+
+
+def test_publishing_again_takes_the_operation_out_of_the_removals_feed(client, api_key, reviewer):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {api_key[1]}"
+    operation = factories.verified_operation(by=reviewer)
+    operation_reopen(operation=operation, by=reviewer)
+    assert [r["id"] for r in walk(client, REMOVED)] == [str(operation.public_id)]
+
+    operation_verify(operation=operation, by=factories.reviewer())
+
+    assert walk(client, REMOVED) == []
+    assert [doc["id"] for doc in walk(client, OPERATIONS)] == [str(operation.public_id)]
+
+
+def test_a_merge_must_name_the_surviving_operation(reviewer):
+    operation = factories.verified_operation(by=reviewer)
+    with pytest.raises(ValueError, match="surviving"):
+        withdraw(operation=operation, reason=OperationRemoval.Reason.MERGED)
+    assert PublishedOperation.objects.filter(operation=operation).exists()
+
+
+def test_the_removals_feed_filters_by_time(client, api_key, reviewer):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {api_key[1]}"
+    early, late = factories.verified_operation(by=reviewer), factories.verified_operation(by=reviewer)
+    operation_reopen(operation=early, by=reviewer)
+    between = timezone.now()
+    operation_reopen(operation=late, by=reviewer)
+
+    assert [r["id"] for r in walk(client, REMOVED, since=between.isoformat())] == [str(late.public_id)]
+    assert len(walk(client, REMOVED)) == 2
