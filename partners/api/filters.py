@@ -13,6 +13,8 @@ from seizures import vocabularies as vocab
 
 Kind = PublishedFacet.Kind
 
+BAD_TIME = {"invalid": "Give an ISO 8601 time, e.g. 2026-11-26T00:00:00Z. In a URL, write a '+' offset as %2B."}
+
 
 class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
     """Comma-separated codes, upper-cased (ISO codes and agency codes are upper case)."""
@@ -74,6 +76,7 @@ class OperationFilter(filters.FilterSet):
         field_name="modified_at",
         lookup_expr="gte",
         help_text="Records published or changed at or after this time (ISO 8601), for incremental sync.",
+        error_messages=BAD_TIME,
     )
 
     class Meta:
@@ -135,7 +138,10 @@ class OperationFilter(filters.FilterSet):
 
 class RemovalFilter(filters.FilterSet):
     since = filters.IsoDateTimeFilter(
-        field_name="removed_at", lookup_expr="gte", help_text="Removals at or after this time (ISO 8601)."
+        field_name="removed_at",
+        lookup_expr="gte",
+        help_text="Removals at or after this time (ISO 8601).",
+        error_messages=BAD_TIME,
     )
 
     class Meta:
