@@ -166,9 +166,9 @@ REST_FRAMEWORK = {
     ],
     # Nothing is open unless a view says so (the partner views declare their own).
     "DEFAULT_PERMISSION_CLASSES": ["partners.permissions.PartnerAPIReadOnly"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["partners.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "partners.schema.PartnerAutoSchema",
     # No DEFAULT_THROTTLE_RATES: partners.throttling reads PARTNER_API_RATE at request time.
 }
 

@@ -1,6 +1,10 @@
-"""The Api-Key header as an OpenAPI security scheme (drf-spectacular extension)."""
+"""The partner API's OpenAPI schema (drf-spectacular): the Api-Key security scheme, and the
+error responses every endpoint can give, so that clients generated from the schema expect
+them."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
 
 
 class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
@@ -14,3 +18,45 @@ class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "The word `Api-Key`, a space, then the key: `Authorization: Api-Key <key>`.",
         }
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, for a person to read.")
+
+
+PARAMETER_ERRORS = {
+    "type": "object",
+    "description": "Each refused parameter, with what is wrong with it.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+
+class PartnerAutoSchema(AutoSchema):
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        self.registry = registry
+        error = {"application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}}
+        responses = operation["responses"]
+        if any(p["in"] == "query" for p in operation.get("parameters", [])):
+            responses.setdefault(
+                "400",
+                {
+                    "description": "A parameter was refused.",
+                    "content": {"application/json": {"schema": PARAMETER_ERRORS}},
+                },
+            )
+        responses.setdefault("401", {"description": "No key, or a wrong, revoked or expired one.", "content": error})
+        responses.setdefault(
+            "403", {"description": "Not allowed: a write, or a login without API access.", "content": error}
+        )
+        names = {p["name"] for p in operation.get("parameters", [])}
+        if "{" in path or names & {"format", "cursor"}:
+            responses.setdefault(
+                "404", {"description": "No such record, format or page (DRF's cursors).", "content": error}
+            )
+        responses.setdefault(
+            "429", {"description": "Too many requests: wait the seconds in `Retry-After`.", "content": error}
+        )
+        return operation

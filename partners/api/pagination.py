@@ -51,7 +51,7 @@ class KeysetPagination(BasePagination):
         name = request.query_params.get(self.ordering_query_param) or view.default_ordering
         if name not in self.orderings:
             raise ValidationError(
-                {self.ordering_query_param: f"Unknown ordering {name!r}; use one of: {', '.join(self.orderings)}."}
+                {self.ordering_query_param: [f"Unknown ordering {name!r}; use one of: {', '.join(self.orderings)}."]}
             )
         self.ordering_name = name
         ordering = self.orderings[name]
@@ -80,7 +80,9 @@ class KeysetPagination(BasePagination):
         except ValueError:
             size = 0
         if not 1 <= size <= self.max_page_size:
-            raise ValidationError({self.page_size_query_param: f"Give a whole number from 1 to {self.max_page_size}."})
+            raise ValidationError(
+                {self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
         return size
 
     def _decode(self, raw: str | None, name: str, ordering: Ordering):
@@ -102,7 +104,7 @@ class KeysetPagination(BasePagination):
             raise
         except (ValueError, KeyError, TypeError, UnicodeEncodeError, binascii.Error, orjson.JSONDecodeError):
             raise ValidationError(
-                {self.cursor_query_param: "Invalid cursor: use the `next` link of the previous page as it is."}
+                {self.cursor_query_param: ["Invalid cursor: use the `next` link of the previous page as it is."]}
             ) from None
 
     def _value(self, row, name):

@@ -167,17 +167,18 @@ class RemovalList(PartnerListView):
     default_ordering = "removed"
 
 
-class StatsView(PartnerAPIView):
+class StatsView(PartnerAPIView, generics.GenericAPIView):
     """Totals over the verified operations that match the filters (the same filters as the
     operations list): kilograms and operation counts by drug, and detainees by nationality."""
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = OperationFilter
     queryset = PublishedOperation.objects.all()
+    pagination_class = None
 
-    @extend_schema(responses=serializers.StatsSerializer)
+    @extend_schema(filters=True, responses=serializers.StatsSerializer)
     def get(self, request):
-        operations = DjangoFilterBackend().filter_queryset(request, PublishedOperation.objects.all(), self)
+        operations = self.filter_queryset(self.get_queryset())
         totals = operations.aggregate(operations=Count("pk"), detainees=Sum("detainee_count"))
         facets = PublishedFacet.objects.filter(publication__in=operations.values("pk"))
         drugs = facets.filter(kind=PublishedFacet.Kind.DRUG)
