@@ -24,10 +24,29 @@ from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
 WITHHELD = "[name withheld]"
 
 
-def _withhold_names(quote: str, names: list[str]) -> str:
-    for name in sorted(names, key=len, reverse=True):
-        quote = re.sub(re.escape(name), WITHHELD, quote, flags=re.IGNORECASE)
-    return quote
+# Words of a name too common to withhold alone ("de" in "Juan de la Cruz").
+_NAME_PARTICLES = {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "van", "von", "y", "e", "el", "al"}
+
+
+def _name_pattern(names: list[str]) -> re.Pattern | None:
+    """Whole names first, then each distinctive word of them alone ("Quispe" for "Ana Quispe
+    Mamani"): reports often name a person in full once, then by surname."""
+    words = set()
+    for name in names:
+        words.add(name.strip())
+        words.update(w for w in re.split(r"[\s,]+", name) if len(w) > 2 and w.lower() not in _NAME_PARTICLES)
+    words.discard("")
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def withhold_names(text: str, pattern: re.Pattern | None) -> str:
+    if pattern is None:
+        return text
+    # A run of withheld words ("Ana Quispe" matched word by word) reads as one.
+    return re.sub(rf"{re.escape(WITHHELD)}(?:\s+{re.escape(WITHHELD)})+", WITHHELD, pattern.sub(WITHHELD, text))
 
 
 def operation_documents(
@@ -72,9 +91,12 @@ def operation_documents(
     }
     personal = OperationDocumentSerializer(instance, context={"personal": True}).data
     public = OperationDocumentSerializer(instance, context={"personal": False}).data
-    # Without the scope, a quote about a detainee is left out, and names are withheld in the rest.
+    # Without the scope, a quote about a detainee is left out, and detainees' names are
+    # withheld from the rest and from the summary.
+    pattern = _name_pattern(names)
+    public["summary"] = withhold_names(public["summary"], pattern)
     public["citations"] = [
-        {**c, "quote": _withhold_names(c["quote"], names)}
+        {**c, "quote": withhold_names(c["quote"], pattern)}
         for c, original in zip(public["citations"], snapshot["citations"], strict=True)
         if original["detainee"] is None
     ]

@@ -90,7 +90,7 @@ class CitationDocumentSerializer(PersonalFieldsMixin, serializers.Serializer):
     quote = serializers.CharField(
         read_only=True,
         help_text="The words of the source that support the record. Without the personal-data scope, "
-        "detainees' names in it are replaced by [name withheld].",
+        "detainees' names in it are replaced by [name withheld], and quotes about a detainee are left out.",
     )
     start = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Offset of the quote in the source's text, if located."
@@ -134,7 +134,10 @@ class OperationDocumentSerializer(serializers.Serializer):
     )
     transport_mode = serializers.ChoiceField(choices=vocab.TransportMode.choices, allow_blank=True, read_only=True)
     location_type = serializers.ChoiceField(choices=vocab.LocationType.choices, allow_blank=True, read_only=True)
-    summary = serializers.CharField(read_only=True)
+    summary = serializers.CharField(
+        read_only=True,
+        help_text="Without the personal-data scope, detainees' names in it are replaced by [name withheld].",
+    )
     evidence_items = EvidenceItemDocumentSerializer(many=True, read_only=True)
     detainee_count = serializers.IntegerField(read_only=True)
     detainees = DetaineeDocumentSerializer(many=True, read_only=True)
