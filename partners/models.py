@@ -64,9 +64,14 @@ class PublishedOperation(models.Model):
     subdivision = models.CharField(max_length=6, blank=True)
     criminal_group_id = models.BigIntegerField(null=True, blank=True)
     has_coordinates = models.BooleanField(default=False)
-    drug_kg = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    drug_kg = models.DecimalField(
+        max_digits=24, decimal_places=6, null=True, blank=True, help_text="All the drugs' known weight."
+    )
     detainee_count = models.PositiveIntegerField(default=0)
 
+    # Personal data: the detainees' names, withheld from what keys without the scope are
+    # served (quotes, summary, source titles).
+    detainee_names = models.JSONField(default=list, blank=True)
     # The JSON documents served, without and with personal data (detainees' names, ages...).
     document = models.TextField()
     document_personal = models.TextField()
@@ -99,12 +104,11 @@ class PublishedFacet(models.Model):
     publication = models.ForeignKey(PublishedOperation, on_delete=models.CASCADE, related_name="facets")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     code = models.CharField(max_length=30, blank=True, help_text="Empty for an unknown nationality.")
-    amount = models.DecimalField(
-        max_digits=24,
-        decimal_places=6,
+    # Whole numbers, so that sums are exact on every database (SQLite adds decimals as floats).
+    amount = models.BigIntegerField(
         null=True,
         blank=True,
-        help_text="Kilograms of a drug (empty if no weight is known), or the number of detainees of a nationality.",
+        help_text="Milligrams of a drug (empty if no weight is known), or the number of detainees of a nationality.",
     )
 
     class Meta:

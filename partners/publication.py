@@ -22,13 +22,14 @@ from partners.api.documents import OperationDocumentSerializer
 from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
 
 WITHHELD = "[name withheld]"
+MG_PER_KG = 10**6  # facets count drugs in whole milligrams: quantity_kg has six decimal places
 
 
 # Words of a name too common to withhold alone ("de" in "Juan de la Cruz").
 _NAME_PARTICLES = {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "van", "von", "y", "e", "el", "al"}
 
 
-def _name_pattern(names: list[str]) -> re.Pattern | None:
+def name_pattern(names: list[str]) -> re.Pattern | None:
     """Whole names first, then each distinctive word of them alone ("Quispe" for "Ana Quispe
     Mamani"): reports often name a person in full once, then by surname."""
     words = set()
@@ -49,6 +50,10 @@ def withhold_names(text: str, pattern: re.Pattern | None) -> str:
     return re.sub(rf"{re.escape(WITHHELD)}(?:\s+{re.escape(WITHHELD)})+", WITHHELD, pattern.sub(WITHHELD, text))
 
 
+def detainee_names(snapshot: dict) -> list[str]:
+    return [d["name"] for d in snapshot["detainees"] if d.get("name")]
+
+
 def operation_documents(
     snapshot: dict,
     *,
@@ -61,7 +66,7 @@ def operation_documents(
     """The public and the personal document of one verified version (`snapshot`, as made by
     `seizures.snapshots`). A pure function of its arguments, so that a data migration can
     use it too."""
-    names = [d["name"] for d in snapshot["detainees"] if d.get("name")]
+    names = detainee_names(snapshot)
     group = snapshot.get("criminal_group")
     instance = {
         **snapshot,
@@ -92,28 +97,41 @@ def operation_documents(
     personal = OperationDocumentSerializer(instance, context={"personal": True}).data
     public = OperationDocumentSerializer(instance, context={"personal": False}).data
     # Without the scope, a quote about a detainee is left out, and detainees' names are
-    # withheld from the rest and from the summary.
-    pattern = _name_pattern(names)
+    # withheld from the rest, from the summary and from the cited sources' titles.
+    pattern = name_pattern(names)
     public["summary"] = withhold_names(public["summary"], pattern)
     public["citations"] = [
-        {**c, "quote": withhold_names(c["quote"], pattern)}
+        {
+            **c,
+            "quote": withhold_names(c["quote"], pattern),
+            "source": {**c["source"], "title": withhold_names(c["source"]["title"], pattern)},
+        }
         for c, original in zip(public["citations"], snapshot["citations"], strict=True)
         if original["detainee"] is None
     ]
     return public, personal
 
 
-def operation_facets(snapshot: dict) -> list[tuple[str, str, Decimal | None]]:
-    """(kind, code, amount) rows of one verified version: what the API filters and counts by."""
+def kg_to_mg(kg) -> int:
+    return int(Decimal(kg) * MG_PER_KG)
+
+
+def mg_to_kg(mg: int | None) -> Decimal | None:
+    return None if mg is None else (Decimal(mg) / MG_PER_KG).normalize()
+
+
+def operation_facets(snapshot: dict) -> list[tuple[str, str, int | None]]:
+    """(kind, code, amount) rows of one verified version: what the API filters and counts by.
+    A drug's amount is its known weight in milligrams; a nationality's, its detainees."""
     Kind = PublishedFacet.Kind
     facets = []
-    drugs: dict[str, Decimal | None] = {}
+    drugs: dict[str, int | None] = {}
     for item in snapshot["evidence_items"]:
         if item["drug_type"]:
-            kg = Decimal(item["quantity_kg"]) if item["quantity_kg"] is not None else None
+            mg = kg_to_mg(item["quantity_kg"]) if item["quantity_kg"] is not None else None
             known = drugs.get(item["drug_type"])
-            drugs[item["drug_type"]] = kg if known is None else known + (kg or 0)
-    facets += [(Kind.DRUG, drug, kg) for drug, kg in drugs.items()]
+            drugs[item["drug_type"]] = mg if known is None else known + (mg or 0)
+    facets += [(Kind.DRUG, drug, mg) for drug, mg in drugs.items()]
     facets += [(Kind.AGENCY, code, None) for code in snapshot["agencies"]]
     facets += [(Kind.DESTINATION, code, None) for code in snapshot["destinations"]]
     facets += [(Kind.TRANSIT, code, None) for code in snapshot["transit"]]
@@ -121,14 +139,14 @@ def operation_facets(snapshot: dict) -> list[tuple[str, str, Decimal | None]]:
     for person in snapshot["detainees"]:
         code = person["nationality"] or ""
         nationalities[code] = nationalities.get(code, 0) + 1
-    facets += [(Kind.NATIONALITY, code, Decimal(n)) for code, n in nationalities.items()]
+    facets += [(Kind.NATIONALITY, code, n) for code, n in nationalities.items()]
     facets += [(Kind.SOURCE, str(sid), None) for sid in sorted({c["source_id"] for c in snapshot["citations"]})]
     return facets
 
 
 def publication_fields(snapshot: dict, facets) -> dict:
     """The filter columns of a PublishedOperation row."""
-    kgs = [amount for kind, _, amount in facets if kind == PublishedFacet.Kind.DRUG and amount is not None]
+    mgs = [amount for kind, _, amount in facets if kind == PublishedFacet.Kind.DRUG and amount is not None]
     return {
         "public_id": uuid.UUID(snapshot["public_id"]),
         "date_start": snapshot["date_start"],
@@ -136,8 +154,9 @@ def publication_fields(snapshot: dict, facets) -> dict:
         "country": snapshot["country"],
         "subdivision": snapshot["subdivision"] or "",
         "has_coordinates": snapshot["latitude"] is not None,
-        "drug_kg": sum(kgs) if kgs else None,
+        "drug_kg": mg_to_kg(sum(mgs)) if mgs else None,
         "detainee_count": len(snapshot["detainees"]),
+        "detainee_names": detainee_names(snapshot),
     }
 
 

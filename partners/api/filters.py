@@ -5,15 +5,18 @@ the live operation, so a pending edit can neither hide a record nor make one mat
 Lists take comma-separated values: `?country=PE,CO`.
 """
 
+import math
+
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 
 from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
+from partners.publication import MG_PER_KG
 from seizures import vocabularies as vocab
 
 Kind = PublishedFacet.Kind
 
-BAD_TIME = {"invalid": "Give an ISO 8601 time, e.g. 2026-11-26T00:00:00Z. In a URL, write a '+' offset as %2B."}
+BAD_TIME = {"invalid": "Give an ISO 8601 time, e.g. 2026-11-26T00:00:00Z. In a URL, write a '+' offset as %%2B."}
 
 
 class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
@@ -83,6 +86,12 @@ class OperationFilter(filters.FilterSet):
         model = PublishedOperation
         fields = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("drug"):
+            data = data.copy()  # drug types are lower case; accept "Cocaine" too
+            data["drug"] = data["drug"].lower()
+        super().__init__(data, *args, **kwargs)
+
     def filter_drug(self, qs, name, value):
         # kg_min/kg_max, if given, are applied together with the drug (filter_queryset below).
         return qs if self._kg_bounds() else qs.filter(_has_facet(Kind.DRUG, value))
@@ -95,11 +104,12 @@ class OperationFilter(filters.FilterSet):
         low, high = data.get("kg_min"), data.get("kg_max")
         if low is None and high is None:
             return None
+        # Facets hold whole milligrams: compare with the bounds in milligrams, rounded inwards.
         bounds = Q()
         if low is not None:
-            bounds &= Q(amount__gte=low)
+            bounds &= Q(amount__gte=math.ceil(low * MG_PER_KG))
         if high is not None:
-            bounds &= Q(amount__lte=high)
+            bounds &= Q(amount__lte=math.floor(high * MG_PER_KG))
         return bounds
 
     def filter_queryset(self, queryset):

@@ -8,6 +8,7 @@ GeoJSON are built from the decoded documents.
 import csv
 import io
 import re
+from decimal import Decimal
 
 import orjson
 from rest_framework.renderers import BaseRenderer
@@ -37,6 +38,8 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 def spreadsheet_safe(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")  # -0.00005, never -5e-05
     text = str(value)
     if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text

@@ -4,6 +4,7 @@ model never reaches partners by accident."""
 from rest_framework import serializers
 
 from partners.models import OperationRemoval
+from partners.publication import name_pattern, withhold_names
 from seizures.models import Agency, CriminalGroup
 from sources.models import Source
 
@@ -81,10 +82,20 @@ SOURCE_FIELDS = ["id", "kind", "outlet", "url", "title", "author", "published", 
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    """A source for keys without the personal-data scope: no text, and the names of the
+    detainees of the operations citing it (context `detainee_names`) withheld from its title."""
+
     class Meta:
         model = Source
         fields = SOURCE_FIELDS
         read_only_fields = fields
+
+    def to_representation(self, source):
+        data = super().to_representation(source)
+        names = self.context.get("detainee_names", {}).get(source.pk)
+        if names:
+            data["title"] = withhold_names(data["title"], name_pattern(names))
+        return data
 
 
 class SourceWithTextSerializer(serializers.ModelSerializer):

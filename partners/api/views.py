@@ -2,6 +2,7 @@
 declared once, on PartnerAPIView."""
 
 import datetime
+from collections import defaultdict
 
 import orjson
 from django.db.models import Count, IntegerField, Sum
@@ -12,6 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +25,7 @@ from partners.api.pagination import KeysetPagination, Ordering
 from partners.api.renderers import CSVRenderer, GeoJSONRenderer, JSONRenderer
 from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
 from partners.permissions import PartnerAPIReadOnly, may_see_personal_data
+from partners.publication import mg_to_kg
 from partners.throttling import PartnerKeyRateThrottle
 from seizures.models import Agency, CriminalGroup
 from sources.models import Source
@@ -169,7 +172,9 @@ class RemovalList(PartnerListView):
 
 class StatsView(PartnerAPIView, generics.GenericAPIView):
     """Totals over the verified operations that match the filters (the same filters as the
-    operations list): kilograms and operation counts by drug, and detainees by nationality."""
+    operations list): kilograms and operation counts by drug, and detainees by nationality.
+    With `drug` or `nationality` filters, only those drugs or nationalities are broken down;
+    `operations` and `detainees` count the matching operations and all their detainees."""
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = OperationFilter
@@ -178,37 +183,45 @@ class StatsView(PartnerAPIView, generics.GenericAPIView):
 
     @extend_schema(filters=True, responses=serializers.StatsSerializer)
     def get(self, request):
-        operations = self.filter_queryset(self.get_queryset())
+        filterset = OperationFilter(request.query_params, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        operations = filterset.qs
+        chosen = filterset.form.cleaned_data
         totals = operations.aggregate(operations=Count("pk"), detainees=Sum("detainee_count"))
         facets = PublishedFacet.objects.filter(publication__in=operations.values("pk"))
         drugs = facets.filter(kind=PublishedFacet.Kind.DRUG)
-        named = request.query_params.get("drug")
-        if named:  # only the drugs asked for, not everything else those operations seized
-            drugs = drugs.filter(code__in=[d.strip() for d in named.split(",")])
-        by_drug = drugs.values("code").annotate(kg=Sum("amount"), operations=Count("publication_id")).order_by("code")
-        by_nationality = (
-            facets.filter(kind=PublishedFacet.Kind.NATIONALITY)
-            .values("code")
-            .annotate(detainees=Sum("amount"))
-            .order_by("code")
-        )
+        if chosen.get("drug"):
+            drugs = drugs.filter(code__in=chosen["drug"])
+        nationalities = facets.filter(kind=PublishedFacet.Kind.NATIONALITY)
+        if chosen.get("nationality"):
+            nationalities = nationalities.filter(code__in=[c.strip().upper() for c in chosen["nationality"]])
+        by_drug = drugs.values("code").annotate(mg=Sum("amount"), operations=Count("publication_id")).order_by("code")
+        by_nationality = nationalities.values("code").annotate(detainees=Sum("amount")).order_by("code")
         data = {
             "operations": totals["operations"],
             "detainees": totals["detainees"] or 0,
-            "drugs": [{"drug_type": row["code"], "kg": row["kg"], "operations": row["operations"]} for row in by_drug],
+            "drugs": [
+                {"drug_type": row["code"], "kg": mg_to_kg(row["mg"]), "operations": row["operations"]}
+                for row in by_drug
+            ],
             "detainees_by_nationality": [
-                {"nationality": row["code"] or None, "detainees": int(row["detainees"])} for row in by_nationality
+                {"nationality": row["code"] or None, "detainees": row["detainees"]} for row in by_nationality
             ],
         }
         return Response(serializers.StatsSerializer(data).data)
 
 
-class SourceList(PartnerListView):
-    """The sources cited by verified operations: metadata, and their full text only for keys
-    with the personal-data scope (reports name people)."""
+def _detainee_names_by_source(source_ids) -> dict[int, list[str]]:
+    """The names of the detainees of the published operations citing each source."""
+    names = defaultdict(list)
+    rows = PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE, code__in=[str(pk) for pk in source_ids])
+    for code, publication_names in rows.values_list("code", "publication__detainee_names"):
+        names[int(code)] += publication_names
+    return names
 
-    pagination_class = ById
 
+class SourceViewMixin:
     def get_queryset(self):
         cited = (
             PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE)
@@ -222,12 +235,26 @@ class SourceList(PartnerListView):
             return serializers.SourceWithTextSerializer
         return serializers.SourceSerializer
 
+    def get_serializer(self, *args, **kwargs):
+        # Without the personal-data scope, detainees' names are withheld from titles too.
+        if not may_see_personal_data(self.request) and args:
+            sources = args[0] if kwargs.get("many") else [args[0]]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "detainee_names": _detainee_names_by_source([s.pk for s in sources]),
+            }
+        return super().get_serializer(*args, **kwargs)
 
-class SourceDetail(PartnerAPIView, generics.RetrieveAPIView):
+
+class SourceList(SourceViewMixin, PartnerListView):
+    """The sources cited by verified operations: metadata, and their full text only for keys
+    with the personal-data scope (reports name people)."""
+
+    pagination_class = ById
+
+
+class SourceDetail(SourceViewMixin, PartnerAPIView, generics.RetrieveAPIView):
     """One cited source."""
-
-    get_queryset = SourceList.get_queryset
-    get_serializer_class = SourceList.get_serializer_class
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

@@ -4,7 +4,7 @@ import orjson
 import pytest
 
 from partners.models import PublishedOperation
-from partners.publication import WITHHELD, _name_pattern, withhold_names
+from partners.publication import WITHHELD, name_pattern, withhold_names
 from seizures.services import operation_verify
 from tests import factories
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_detainees_names_are_withheld_whole_and_word_by_word(text, expected):
-    assert withhold_names(text, _name_pattern(["Ana Quispe Mamani", "Juan de la Cruz"])) == expected
+    assert withhold_names(text, name_pattern(["Ana Quispe Mamani", "Juan de la Cruz"])) == expected
 
 
 def test_the_public_document_withholds_names_in_quotes_and_summary_but_the_personal_one_keeps_them(reviewer):

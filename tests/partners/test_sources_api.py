@@ -1,0 +1,162 @@
+"""The sources endpoint: only sources cited by what partners can see, their metadata, and their
+text only with the personal-data scope."""
+
+import datetime
+
+import pytest
+
+from seizures.models import Operation
+from seizures.services import operation_reopen, operation_verify
+from sources.services import citation_create
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SOURCES = "/api/v1/sources/"
+METADATA = {"id", "kind", "outlet", "url", "title", "author", "published", "language"}
+
+
+def source_ids(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [source["id"] for source in response.json()["results"]]
+
+
+def cited_by(source, *, reviewer=None) -> Operation:
+    """An operation citing `source`, verified if a reviewer is given."""
+    operation = factories.OperationFactory()
+    factories.EvidenceItemFactory(operation=operation)
+    factories.CitationFactory(operation=operation, source=source)
+    if reviewer is not None:
+        operation = operation_verify(operation=operation, by=reviewer)
+    return operation
+
+
+def test_only_sources_cited_by_a_published_operation_are_listed(key_client, reviewer):
+    published = factories.SourceFactory()
+    unverified = factories.SourceFactory()
+    uncited = factories.SourceFactory()
+    cited_by(published, reviewer=reviewer)
+    cited_by(unverified)
+
+    listed = source_ids(key_client.get(SOURCES))
+
+    assert listed == [published.pk]
+    assert not {unverified.pk, uncited.pk} & set(listed)
+
+
+def test_a_source_cited_by_two_published_operations_is_listed_once(key_client, reviewer):
+    source = factories.SourceFactory()
+    cited_by(source, reviewer=reviewer)
+    cited_by(source, reviewer=reviewer)
+    assert source_ids(key_client.get(SOURCES)) == [source.pk]
+
+
+def test_a_source_cited_only_in_an_edit_awaiting_review_is_not_listed(key_client, reviewer, editor):
+    first = factories.SourceFactory()
+    added = factories.SourceFactory(text="Customs officers found the cocaine in a banana shipment.")
+    operation = cited_by(first, reviewer=reviewer)
+
+    citation_create(by=editor, source=added, operation=operation, quote="Customs officers found the cocaine")
+
+    assert Operation.objects.get(pk=operation.pk).status == Operation.Status.NEEDS_REVIEW
+    assert source_ids(key_client.get(SOURCES)) == [first.pk]
+    operation_verify(operation=operation, by=reviewer)
+    assert sorted(source_ids(key_client.get(SOURCES))) == sorted([first.pk, added.pk])
+
+
+def test_a_source_leaves_the_list_when_its_only_operation_is_withdrawn(key_client, reviewer):
+    kept = factories.SourceFactory()
+    withdrawn = factories.SourceFactory()
+    cited_by(kept, reviewer=reviewer)
+    operation = cited_by(withdrawn, reviewer=reviewer)
+    assert sorted(source_ids(key_client.get(SOURCES))) == sorted([kept.pk, withdrawn.pk])
+
+    operation_reopen(operation=operation, by=reviewer)
+
+    assert source_ids(key_client.get(SOURCES)) == [kept.pk]
+
+
+def test_sources_show_their_metadata_but_not_their_text_without_the_scope(key_client, reviewer):
+    source = factories.SourceFactory(
+        kind="press_release",
+        outlet="Ministerio del Interior",
+        title="Comunicado 041-2021",
+        author="Oficina de prensa",
+        url="https://www.example.gob.pe/comunicados/041",
+        published=datetime.date(2021, 2, 12),
+        language="es",
+    )
+    cited_by(source, reviewer=reviewer)
+
+    (listed,) = key_client.get(SOURCES).json()["results"]
+
+    assert listed == {
+        "id": source.pk,
+        "kind": "press_release",
+        "outlet": "Ministerio del Interior",
+        "url": "https://www.example.gob.pe/comunicados/041",
+        "title": "Comunicado 041-2021",
+        "author": "Oficina de prensa",
+        "published": "2021-02-12",
+        "language": "es",
+    }
+    assert source.text not in key_client.get(SOURCES).content.decode()
+    assert key_client.get(f"{SOURCES}{source.pk}/").json() == listed
+
+
+def test_sources_show_their_text_with_the_scope(client, reviewer):
+    source = factories.SourceFactory()
+    cited_by(source, reviewer=reviewer)
+    _, key = factories.partner_api_key(personal_data=True)
+    headers = {"Authorization": f"Api-Key {key}"}
+
+    (listed,) = client.get(SOURCES, headers=headers).json()["results"]
+    one = client.get(f"{SOURCES}{source.pk}/", headers=headers).json()
+
+    assert set(listed) == {*METADATA, "text"}
+    assert listed["text"] == source.text
+    assert one == listed
+
+
+def test_the_detail_of_a_source_no_published_operation_cites_is_404(key_client, reviewer):
+    published = factories.SourceFactory()
+    unverified = factories.SourceFactory()
+    uncited = factories.SourceFactory()
+    cited_by(published, reviewer=reviewer)
+    cited_by(unverified)
+
+    assert key_client.get(f"{SOURCES}{published.pk}/").status_code == 200
+    for source in (unverified, uncited):
+        response = key_client.get(f"{SOURCES}{source.pk}/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+    assert key_client.get(f"{SOURCES}999999/").status_code == 404
+
+
+def test_sources_page_by_id(key_client, reviewer):
+    sources = factories.SourceFactory.create_batch(5)
+    for source in sources:
+        cited_by(source, reviewer=reviewer)
+    seen, url = [], f"{SOURCES}?page_size=2"
+    while url:
+        body = key_client.get(url).json()
+        seen += [source["id"] for source in body["results"]]
+        url = body["next"]
+    assert seen == sorted(source.pk for source in sources)
+
+
+def test_without_the_scope_detainees_names_are_withheld_from_source_titles(client, reviewer):
+    source = factories.SourceFactory(title="Wilmer Quispe Huamán arrested at Paita with 120 kg")
+    operation = factories.OperationFactory()
+    factories.EvidenceItemFactory(operation=operation)
+    factories.CitationFactory(operation=operation, source=source)
+    factories.DetaineeFactory(operation=operation, name="Wilmer Quispe Huamán")
+    operation_verify(operation=operation, by=reviewer)
+    public = {"Authorization": f"Api-Key {factories.partner_api_key()[1]}"}
+    personal = {"Authorization": f"Api-Key {factories.partner_api_key(personal_data=True)[1]}"}
+
+    for url in (SOURCES, f"{SOURCES}{source.pk}/"):
+        body = client.get(url, headers=public).content.decode()
+        assert "[name withheld] arrested at Paita with 120 kg" in body
+        assert "Quispe" not in body
+        assert "Wilmer Quispe Huamán arrested" in client.get(url, headers=personal).content.decode()
