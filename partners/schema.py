@@ -56,6 +56,7 @@ class PartnerAutoSchema(AutoSchema):
             responses.setdefault(
                 "404", {"description": "No such record, format or page (DRF's cursors).", "content": error}
             )
+        responses.setdefault("406", {"description": "None of the formats in `Accept` is available.", "content": error})
         responses.setdefault(
             "429", {"description": "Too many requests: wait the seconds in `Retry-After`.", "content": error}
         )

@@ -63,14 +63,14 @@ class DetaineeDocumentSerializer(PersonalFieldsMixin, serializers.Serializer):
     nationality = serializers.CharField(
         read_only=True, allow_null=True, help_text="ISO 3166-1 alpha-2; null if unknown."
     )
-    id = serializers.IntegerField(read_only=True, required=False, help_text=PERSONAL)
-    name = serializers.CharField(read_only=True, required=False, help_text=PERSONAL)
-    age = serializers.IntegerField(read_only=True, allow_null=True, required=False, help_text=PERSONAL)
-    sex = serializers.ChoiceField(
-        choices=vocab.Sex.choices, allow_blank=True, read_only=True, required=False, help_text=PERSONAL
-    )
+    # Personal fields are declared writable-but-optional only so that the schema does not list
+    # them as required: these serializers only ever write documents, never read input.
+    id = serializers.IntegerField(required=False, help_text=PERSONAL)
+    name = serializers.CharField(required=False, help_text=PERSONAL)
+    age = serializers.IntegerField(allow_null=True, required=False, help_text=PERSONAL)
+    sex = serializers.ChoiceField(choices=vocab.Sex.choices, allow_blank=True, required=False, help_text=PERSONAL)
     role = serializers.ChoiceField(
-        choices=vocab.DetaineeRole.choices, allow_blank=True, read_only=True, required=False, help_text=PERSONAL
+        choices=vocab.DetaineeRole.choices, allow_blank=True, required=False, help_text=PERSONAL
     )
 
     class Meta:
@@ -100,7 +100,7 @@ class CitationDocumentSerializer(PersonalFieldsMixin, serializers.Serializer):
     evidence_item = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Id of the evidence item the quote supports, if any."
     )
-    detainee = serializers.IntegerField(read_only=True, allow_null=True, required=False, help_text=PERSONAL)
+    detainee = serializers.IntegerField(allow_null=True, required=False, help_text=PERSONAL)
 
     class Meta:
         personal = ["detainee"]

@@ -5,10 +5,13 @@ the live operation, so a pending edit can neither hide a record nor make one mat
 Lists take comma-separated values: `?country=PE,CO`.
 """
 
+import datetime
 import math
 
 import django_filters as filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django_filters.fields import IsoDateTimeField
 
 from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
 from partners.publication import MG_PER_KG
@@ -17,6 +20,24 @@ from seizures import vocabularies as vocab
 Kind = PublishedFacet.Kind
 
 BAD_TIME = {"invalid": "Give an ISO 8601 time, e.g. 2026-11-26T00:00:00Z. In a URL, write a '+' offset as %%2B."}
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, turned to UTC here: databases refuse some offsets Python accepts
+    (PostgreSQL's end at ±15:59), and the first and last days of the calendar overflow."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
@@ -75,7 +96,7 @@ class OperationFilter(filters.FilterSet):
     nationality = FacetFilter(
         kind=Kind.NATIONALITY, help_text="Operations with a detainee of one of these nationalities."
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="modified_at",
         lookup_expr="gte",
         help_text="Records published or changed at or after this time (ISO 8601), for incremental sync.",
@@ -147,7 +168,7 @@ class OperationFilter(filters.FilterSet):
 
 
 class RemovalFilter(filters.FilterSet):
-    since = filters.IsoDateTimeFilter(
+    since = UTCDateTimeFilter(
         field_name="removed_at",
         lookup_expr="gte",
         help_text="Removals at or after this time (ISO 8601).",

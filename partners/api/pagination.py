@@ -33,7 +33,12 @@ class Ordering:
 def _parse(kind: type, value):
     if not isinstance(value, str):
         raise ValueError("not a string")
-    return datetime.datetime.fromisoformat(value) if kind is datetime.datetime else datetime.date.fromisoformat(value)
+    if kind is not datetime.datetime:
+        return datetime.date.fromisoformat(value)
+    parsed = datetime.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("no time zone")
+    return parsed.astimezone(datetime.UTC)  # OverflowError at the ends of the calendar
 
 
 class KeysetPagination(BasePagination):
@@ -102,7 +107,15 @@ class KeysetPagination(BasePagination):
             return _parse(ordering.kind, data["v"]), pk
         except ValidationError:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeEncodeError, binascii.Error, orjson.JSONDecodeError):
+        except (
+            ValueError,
+            OverflowError,
+            KeyError,
+            TypeError,
+            UnicodeEncodeError,
+            binascii.Error,
+            orjson.JSONDecodeError,
+        ):
             raise ValidationError(
                 {self.cursor_query_param: ["Invalid cursor: use the `next` link of the previous page as it is."]}
             ) from None

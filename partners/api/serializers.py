@@ -17,7 +17,7 @@ class AgencySerializer(serializers.ModelSerializer):
         help_text="ISO 3166-1 alpha-2; null for international bodies.",
     )
     parent = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Code of the body this unit belongs to."
+        slug_field="code", read_only=True, allow_null=True, help_text="Code of the body this unit belongs to, if any."
     )
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -99,7 +99,9 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class SourceWithTextSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(read_only=True, help_text="Only for keys with the personal-data scope.")
+    # Optional in the schema (not read-only, which drf-spectacular lists as required): keys
+    # without the scope get the same record without it.
+    text = serializers.CharField(required=False, help_text="Only for keys with the personal-data scope.")
 
     class Meta:
         model = Source

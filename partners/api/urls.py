@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from partners.api import views
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("sources/<int:pk>/", views.SourceDetail.as_view(), name="source-detail"),
     path("agencies/", views.AgencyList.as_view(), name="agency-list"),
     path("criminal-groups/", views.CriminalGroupList.as_view(), name="criminal-group-list"),
+    # Anything else under /api/v1/ (a mistyped id or endpoint) is a JSON 404, not a web page.
+    re_path(r"", views.not_found),
 ]

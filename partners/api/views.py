@@ -7,7 +7,7 @@ from collections import defaultdict
 import orjson
 from django.db.models import Count, IntegerField, Sum
 from django.db.models.functions import Cast
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -50,12 +50,13 @@ class PartnerAPIView(APIView):
     permission_classes = [PartnerAPIReadOnly]
     throttle_classes = [PartnerKeyRateThrottle]
 
-    def handle_exception(self, exc):
-        # Errors are JSON whatever format was asked for: a CSV or GeoJSON body cannot say why.
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors and OPTIONS descriptions are JSON whatever format was asked for: a CSV or
+        # GeoJSON body has no room for them.
+        if request.method == "OPTIONS" or response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class PartnerListView(PartnerAPIView, generics.ListAPIView):
@@ -258,3 +259,9 @@ class SourceDetail(SourceViewMixin, PartnerAPIView, generics.RetrieveAPIView):
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+def not_found(request, *args, **kwargs):
+    return JsonResponse(
+        {"detail": "No such endpoint or record: see /api/docs/ for the endpoints and their ids."}, status=404
+    )

@@ -5,73 +5,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0001_initial'),
-        ('seizures', '0005_sync_agency_registry'),
+        ("partners", "0001_initial"),
+        ("seizures", "0005_sync_agency_registry"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OperationRemoval',
+            name="OperationRemoval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(unique=True)),
-                ('reason', models.CharField(choices=[('unverified', 'Sent back to review'), ('rejected', 'Rejected'), ('deleted', 'Deleted'), ('merged', 'Merged into another operation')], max_length=12)),
-                ('surviving_public_id', models.UUIDField(blank=True, help_text="For a merge: the operation that now holds this one's facts.", null=True)),
-                ('removed_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(unique=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("unverified", "Sent back to review"),
+                            ("rejected", "Rejected"),
+                            ("deleted", "Deleted"),
+                            ("merged", "Merged into another operation"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "surviving_public_id",
+                    models.UUIDField(
+                        blank=True, help_text="For a merge: the operation that now holds this one's facts.", null=True
+                    ),
+                ),
+                ("removed_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['removed_at', 'id'], name='removal_removed_at')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('reason', 'merged'), ('surviving_public_id__isnull', False)), models.Q(models.Q(('reason', 'merged'), _negated=True), ('surviving_public_id__isnull', True)), _connector='OR'), name='removal_merge_names_survivor')],
+                "indexes": [models.Index(fields=["removed_at", "id"], name="removal_removed_at")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("reason", "merged"), ("surviving_public_id__isnull", False)),
+                            models.Q(
+                                models.Q(("reason", "merged"), _negated=True), ("surviving_public_id__isnull", True)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="removal_merge_names_survivor",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PublishedOperation',
+            name="PublishedOperation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(unique=True)),
-                ('version', models.PositiveIntegerField(help_text='Number of the verified version served.')),
-                ('verified_at', models.DateTimeField()),
-                ('modified_at', models.DateTimeField(help_text="When partners' copy of it last changed.")),
-                ('date_start', models.DateField()),
-                ('date_end', models.DateField()),
-                ('country', models.CharField(max_length=2)),
-                ('subdivision', models.CharField(blank=True, max_length=6)),
-                ('criminal_group_id', models.BigIntegerField(blank=True, null=True)),
-                ('has_coordinates', models.BooleanField(default=False)),
-                ('drug_kg', models.DecimalField(blank=True, decimal_places=6, help_text="All the drugs' known weight.", max_digits=24, null=True)),
-                ('detainee_count', models.PositiveIntegerField(default=0)),
-                ('detainee_names', models.JSONField(blank=True, default=list)),
-                ('document', models.TextField()),
-                ('document_personal', models.TextField()),
-                ('operation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='publication', to='seizures.operation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(unique=True)),
+                ("version", models.PositiveIntegerField(help_text="Number of the verified version served.")),
+                ("verified_at", models.DateTimeField()),
+                ("modified_at", models.DateTimeField(help_text="When partners' copy of it last changed.")),
+                ("date_start", models.DateField()),
+                ("date_end", models.DateField()),
+                ("country", models.CharField(max_length=2)),
+                ("subdivision", models.CharField(blank=True, max_length=6)),
+                ("criminal_group_id", models.BigIntegerField(blank=True, null=True)),
+                ("has_coordinates", models.BooleanField(default=False)),
+                (
+                    "drug_kg",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, help_text="All the drugs' known weight.", max_digits=24, null=True
+                    ),
+                ),
+                ("detainee_count", models.PositiveIntegerField(default=0)),
+                ("detainee_names", models.JSONField(blank=True, default=list)),
+                ("document", models.TextField()),
+                ("document_personal", models.TextField()),
+                (
+                    "operation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="publication", to="seizures.operation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PublishedFacet',
+            name="PublishedFacet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('drug', 'Drug'), ('agency', 'Agency'), ('destination', 'Destination'), ('transit', 'Transit'), ('nationality', 'Nationality'), ('source', 'Source')], max_length=12)),
-                ('code', models.CharField(blank=True, help_text='Empty for an unknown nationality.', max_length=30)),
-                ('amount', models.BigIntegerField(blank=True, help_text='Milligrams of a drug (empty if no weight is known), or the number of detainees of a nationality.', null=True)),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facets', to='partners.publishedoperation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("drug", "Drug"),
+                            ("agency", "Agency"),
+                            ("destination", "Destination"),
+                            ("transit", "Transit"),
+                            ("nationality", "Nationality"),
+                            ("source", "Source"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("code", models.CharField(blank=True, help_text="Empty for an unknown nationality.", max_length=30)),
+                (
+                    "amount",
+                    models.BigIntegerField(
+                        blank=True,
+                        help_text="Milligrams of a drug (empty if no weight is known), or the number of detainees of a nationality.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facets",
+                        to="partners.publishedoperation",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='publishedoperation',
-            index=models.Index(fields=['date_start', 'id'], name='published_date'),
+            model_name="publishedoperation",
+            index=models.Index(fields=["date_start", "id"], name="published_date"),
         ),
         migrations.AddIndex(
-            model_name='publishedoperation',
-            index=models.Index(fields=['modified_at', 'id'], name='published_modified'),
+            model_name="publishedoperation",
+            index=models.Index(fields=["modified_at", "id"], name="published_modified"),
         ),
         migrations.AddIndex(
-            model_name='publishedoperation',
-            index=models.Index(fields=['country', 'date_start'], name='published_country_date'),
+            model_name="publishedoperation",
+            index=models.Index(fields=["country", "date_start"], name="published_country_date"),
         ),
         migrations.AddIndex(
-            model_name='publishedfacet',
-            index=models.Index(fields=['kind', 'code', 'publication'], name='published_facet_lookup'),
+            model_name="publishedfacet",
+            index=models.Index(fields=["kind", "code", "publication"], name="published_facet_lookup"),
         ),
     ]

@@ -28,7 +28,9 @@ class Command(BaseCommand):
             # One transaction each: a long run holds no lock for long, and an operation
             # withdrawn or re-verified meanwhile is skipped or published as it now is.
             with transaction.atomic():
-                operation = Operation.objects.select_for_update().select_related("verified_version").get(pk=pk)
+                operation = (
+                    Operation.objects.select_for_update(of=("self",)).select_related("verified_version").get(pk=pk)
+                )
                 if operation.verified_version is None:
                     continue
                 publish(operation=operation, verified_version=operation.verified_version)
