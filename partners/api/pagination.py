@@ -50,25 +50,32 @@ class KeysetPagination(BasePagination):
     page_size_query_param = "page_size"
     ordering_query_param = "ordering"
 
+    def get_ordering(self, request, view) -> tuple[str, Ordering]:
+        """The ordering asked for, by name; a 400 if there is no such ordering."""
+        name = request.query_params.get(self.ordering_query_param) or view.default_ordering
+        if name not in view.orderings:
+            raise ValidationError(
+                {self.ordering_query_param: [f"Unknown ordering {name!r}; use one of: {', '.join(view.orderings)}."]}
+            )
+        return name, view.orderings[name]
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.orderings = view.orderings
-        name = request.query_params.get(self.ordering_query_param) or view.default_ordering
-        if name not in self.orderings:
-            raise ValidationError(
-                {self.ordering_query_param: [f"Unknown ordering {name!r}; use one of: {', '.join(self.orderings)}."]}
-            )
-        self.ordering_name = name
-        ordering = self.orderings[name]
+        self.ordering_name, ordering = self.get_ordering(request, view)
+        name = self.ordering_name
         self.page_size = self._page_size(request)
         sign = "-" if ordering.descending else ""
         queryset = queryset.order_by(f"{sign}{ordering.field}", f"{sign}id")
         position = self._decode(request.query_params.get(self.cursor_query_param), name, ordering)
         if position is not None:
             value, pk = position
-            after = "lt" if ordering.descending else "gt"
+            after, bound = ("lt", "lte") if ordering.descending else ("gt", "gte")
+            # The first condition is implied by the rest, but it is what lets the database
+            # start the index scan at the cursor instead of reading every row before it.
             queryset = queryset.filter(
-                Q(**{f"{ordering.field}__{after}": value}) | Q(**{ordering.field: value, f"id__{after}": pk})
+                Q(**{f"{ordering.field}__{bound}": value}),
+                Q(**{f"{ordering.field}__{after}": value}) | Q(**{ordering.field: value, f"id__{after}": pk}),
             )
         rows = list(queryset[: self.page_size + 1])
         self.has_next = len(rows) > self.page_size

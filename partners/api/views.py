@@ -125,15 +125,21 @@ class OperationList(PartnerListView):
     orderings = OPERATION_ORDERINGS
     default_ordering = "-date"
 
+    def filter_queryset(self, queryset):
+        # Building the filter set costs more than the rest of a page: skip it when no filter
+        # is asked for (a partner's full download).
+        if self.request.query_params.keys() & OperationFilter.base_filters.keys():
+            return super().filter_queryset(queryset)
+        return queryset
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         spliced = request.accepted_renderer.format == "json"
         if request.accepted_renderer.format == "geojson":
             queryset = queryset.filter(has_coordinates=True)
         column = _document_column(request)
-        rows = self.paginator.paginate_queryset(
-            queryset.values("id", "date_start", "modified_at", column), request, view=self
-        )
+        _, ordering = self.paginator.get_ordering(request, self)
+        rows = self.paginator.paginate_queryset(queryset.values("id", ordering.field, column), request, view=self)
         documents = [orjson.Fragment(row[column]) if spliced else orjson.loads(row[column]) for row in rows]
         return self.paginator.get_paginated_response(documents)
 
