@@ -632,33 +632,7 @@ def publish_bulk(snapshots: list[tuple[int, dict]], specs: list[dict], refs: Ref
     writer.copy(PublishedFacet, facet_rows, omit=("id",))
 
 
-class ReusedDocumentSerializer:
-    """Stands in for OperationDocumentSerializer inside `partners.publication` while seeding.
-
-    DRF deep-copies every declared field of a serializer, nested ones included, each time
-    one is made; `operation_documents` makes two per operation, which is most of the cost of
-    a document (several milliseconds, far more than the request that later serves it). Here
-    one serializer per context is made once and asked for the representation of each
-    instance: the same fields, the same code, the same output. `check_publications` compares
-    the result with the unpatched function on a sample.
-    """
-
-    def __init__(self):
-        from partners.api.documents import OperationDocumentSerializer
-
-        self.serializers = {
-            personal: OperationDocumentSerializer(context={"personal": personal}) for personal in (False, True)
-        }
-
-    def __call__(self, instance, *, context):
-        from types import SimpleNamespace
-
-        return SimpleNamespace(data=self.serializers[bool(context.get("personal"))].to_representation(instance))
-
-
 def seed(count: int, *, seed: int, batch: int, progress) -> References:
-    from unittest import mock
-
     from django.db import connection, transaction
 
     rng = random.Random(seed)
@@ -666,14 +640,13 @@ def seed(count: int, *, seed: int, batch: int, progress) -> References:
         refs = References(rng, sources=400, groups=60)
     writer = Writer()
     done = 0
-    with mock.patch("partners.publication.OperationDocumentSerializer", ReusedDocumentSerializer()):
-        while done < count:
-            size = min(batch, count - done)
-            with transaction.atomic():
-                specs = generate(rng, refs, size)
-                publish_bulk(insert(specs, refs, writer, verified=True), specs, refs, writer)
-            done += size
-            progress(done)
+    while done < count:
+        size = min(batch, count - done)
+        with transaction.atomic():
+            specs = generate(rng, refs, size)
+            publish_bulk(insert(specs, refs, writer, verified=True), specs, refs, writer)
+        done += size
+        progress(done)
     writer.finish()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -702,19 +675,17 @@ def _assert_published(publication, public, personal, facets) -> None:
 
 def check_publications(refs: References, *, seed: int, sample: int = 30, verified: int = 5) -> str:
     """That the bulk path wrote what the real one would have. Raises AssertionError if not."""
-    from unittest import mock
-
     from django.db import transaction
 
     from partners.models import PublishedOperation
-    from partners.publication import _lookups, operation_documents, operation_facets, publication_fields
+    from partners.publication import operation_documents, operation_facets, publication_fields, reference_lookups
     from seizures.models import Operation
     from seizures.services import operation_verify
     from seizures.snapshots import operation_snapshot
 
     rng = random.Random(seed + 1)
     # 1. Seeded operations: the real snapshot of their rows is the stored one, and the real,
-    #    unpatched rendering of it gives the stored documents, facets and columns.
+    #    rendering of it gives the stored documents, facets and columns.
     pks = list(PublishedOperation.objects.values_list("pk", flat=True))
     chosen = rng.sample(pks, min(sample, len(pks)))
     for publication in PublishedOperation.objects.filter(pk__in=chosen).select_related("operation__verified_version"):
@@ -726,7 +697,7 @@ def check_publications(refs: References, *, seed: int, sample: int = 30, verifie
             version=publication.version,
             verified_at=publication.verified_at,
             modified_at=publication.modified_at,
-            **_lookups(snapshot),
+            **reference_lookups(snapshot),
         )
         facets = operation_facets(snapshot)
         _assert_published(publication, public, personal, facets)
@@ -747,16 +718,15 @@ def check_publications(refs: References, *, seed: int, sample: int = 30, verifie
             for pk, _ in snapshots:
                 operation_verify(operation=Operation.objects.get(pk=pk), by=refs.reviewer)
             per_verify = (time.perf_counter() - started) / len(snapshots)
-            with mock.patch("partners.publication.OperationDocumentSerializer", ReusedDocumentSerializer()):
-                for pk, snapshot in snapshots:
-                    publication = PublishedOperation.objects.select_related("operation__verified_version").get(
-                        operation_id=pk
-                    )
-                    assert publication.operation.verified_version.data == snapshot, f"snapshot of operation {pk}"
-                    public, personal, facets, _ = documents(
-                        snapshot, verified_at=publication.verified_at, modified_at=publication.modified_at, refs=refs
-                    )
-                    _assert_published(publication, public, personal, facets)
+            for pk, snapshot in snapshots:
+                publication = PublishedOperation.objects.select_related("operation__verified_version").get(
+                    operation_id=pk
+                )
+                assert publication.operation.verified_version.data == snapshot, f"snapshot of operation {pk}"
+                public, personal, facets, _ = documents(
+                    snapshot, verified_at=publication.verified_at, modified_at=publication.modified_at, refs=refs
+                )
+                _assert_published(publication, public, personal, facets)
             raise Rollback
     except Rollback:
         pass

@@ -10,6 +10,7 @@ Documents are built from the frozen `VerifiedVersion`, never from the live rows,
 waiting for review changes nothing partners see until it is verified.
 """
 
+import functools
 import re
 import uuid
 from decimal import Decimal
@@ -48,6 +49,14 @@ def withhold_names(text: str, pattern: re.Pattern | None) -> str:
         return text
     # A run of withheld words ("Ana Quispe" matched word by word) reads as one.
     return re.sub(rf"{re.escape(WITHHELD)}(?:\s+{re.escape(WITHHELD)})+", WITHHELD, pattern.sub(WITHHELD, text))
+
+
+@functools.cache
+def _document_serializer(*, personal: bool) -> OperationDocumentSerializer:
+    # Making a serializer deep-copies every declared field, nested ones included: most of the
+    # cost of a document. One per scope renders every operation; to_representation keeps
+    # no state between calls.
+    return OperationDocumentSerializer(context={"personal": personal})
 
 
 def detainee_names(snapshot: dict) -> list[str]:
@@ -94,8 +103,8 @@ def operation_documents(
             for c in snapshot["citations"]
         ],
     }
-    personal = OperationDocumentSerializer(instance, context={"personal": True}).data
-    public = OperationDocumentSerializer(instance, context={"personal": False}).data
+    personal = _document_serializer(personal=True).to_representation(instance)
+    public = _document_serializer(personal=False).to_representation(instance)
     # Without the scope, a quote about a detainee is left out, and detainees' names are
     # withheld from the rest, from the summary and from the cited sources' titles.
     pattern = name_pattern(names)
@@ -160,14 +169,17 @@ def publication_fields(snapshot: dict, facets) -> dict:
     }
 
 
-def _lookups(snapshot: dict) -> dict:
+def reference_lookups(snapshot: dict | None = None) -> dict:
+    """Agency names by code and criminal group ids by name: those `snapshot` needs, or all."""
     from seizures.models import Agency, CriminalGroup
 
+    agencies, groups = Agency.objects.all(), CriminalGroup.objects.all()
+    if snapshot is not None:
+        agencies = agencies.filter(code__in=snapshot["agencies"])
+        groups = groups.filter(name=snapshot.get("criminal_group") or "")
     return {
-        "agency_names": dict(Agency.objects.filter(code__in=snapshot["agencies"]).values_list("code", "name")),
-        "group_ids": dict(
-            CriminalGroup.objects.filter(name=snapshot.get("criminal_group") or "").values_list("name", "pk")
-        ),
+        "agency_names": dict(agencies.values_list("code", "name")),
+        "group_ids": dict(groups.values_list("name", "pk")),
     }
 
 
@@ -220,7 +232,7 @@ def publish(*, operation, verified_version) -> PublishedOperation:
         operation=operation,
         verified_version=verified_version,
         modified_at=timezone.now(),
-        **_lookups(verified_version.data),
+        **reference_lookups(verified_version.data),
     )
 
 

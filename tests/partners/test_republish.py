@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from partners.management.commands import republish
 from partners.models import PublishedOperation
 from seizures.services import operation_reopen
 from tests import factories
@@ -8,8 +9,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_republish_renders_published_operations_again_with_a_later_modified_time(reviewer, capsys):
-    published = [factories.verified_operation(by=reviewer) for _ in range(2)]
+def test_republish_renders_published_operations_again_with_a_later_modified_time(reviewer, capsys, monkeypatch):
+    monkeypatch.setattr(republish, "BATCH", 2)  # three operations: a full batch, then the rest
+    published = [factories.verified_operation(by=reviewer) for _ in range(3)]
     withdrawn = factories.verified_operation(by=reviewer)
     operation_reopen(operation=withdrawn, by=reviewer)
     before = dict(PublishedOperation.objects.values_list("public_id", "modified_at"))
@@ -23,4 +25,4 @@ def test_republish_renders_published_operations_again_with_a_later_modified_time
     for public_id, publication in after.items():
         assert publication.modified_at > before[public_id]
         assert f'"id":"{public_id}"' in publication.document
-    assert "Republished 2 operations." in capsys.readouterr().out
+    assert "Republished 3 operations." in capsys.readouterr().out

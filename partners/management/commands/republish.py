@@ -8,10 +8,16 @@ incremental sync fetches them all again. Nothing is verified or withdrawn.
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from partners.publication import publish
+from partners.models import PublishedOperation
+from partners.publication import reference_lookups, write_publication
 from seizures.models import Operation
 from sources.management.commands._progress import Progress
+
+# Operations a transaction: short enough that no row stays locked for long (a reviewer
+# verifying one of them waits a moment), long enough not to pay a commit per operation.
+BATCH = 200
 
 
 class Command(BaseCommand):
@@ -22,18 +28,32 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_progress, **options):
         ids = list(Operation.objects.published().order_by("pk").values_list("pk", flat=True))
+        lookups = reference_lookups()
         progress = Progress(self, ids, unit="operation", enabled=not no_progress)
-        done = 0
+        done, batch = 0, []
         for pk in progress:
-            # One transaction each: a long run holds no lock for long, and an operation
-            # withdrawn or re-verified meanwhile is skipped or published as it now is.
-            with transaction.atomic():
-                operation = (
-                    Operation.objects.select_for_update(of=("self",)).select_related("verified_version").get(pk=pk)
-                )
-                if operation.verified_version is None:
-                    continue
-                publish(operation=operation, verified_version=operation.verified_version)
-                done += 1
+            batch.append(pk)
+            if len(batch) == BATCH:
+                done += self._republish(batch, lookups)
+                batch = []
+        if batch:
+            done += self._republish(batch, lookups)
         progress.close()
         self.stdout.write(self.style.SUCCESS(f"Republished {done} operations."))
+
+    @transaction.atomic
+    def _republish(self, ids: list[int], lookups: dict) -> int:
+        # Locked as the workflow locks them: an operation withdrawn or verified again since
+        # the list was read is skipped, or published as it now is.
+        operations = list(
+            Operation.objects.select_for_update(of=("self",))
+            .select_related("verified_version")
+            .filter(pk__in=ids, verified_version__isnull=False)
+        )
+        PublishedOperation.objects.filter(operation__in=operations).delete()
+        now = timezone.now()
+        for operation in operations:
+            write_publication(
+                operation=operation, verified_version=operation.verified_version, modified_at=now, **lookups
+            )
+        return len(operations)
