@@ -118,6 +118,7 @@ OPERATION_WORKFLOW_FIELDS = [
     "rejection_reason",
     "verified_version",
     "newest_source_date",
+    "merged_into",
 ]
 
 
@@ -162,6 +163,10 @@ class Operation(models.Model):
         NEEDS_REVIEW = "needs_review", "Needs review"
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
+        MERGED = "merged", "Merged into another"
+
+    # Statuses in which an operation and its parts are read-only.
+    FROZEN_STATUSES = (Status.REJECTED, Status.MERGED)
 
     public_id = models.UUIDField(
         default=uuid.uuid4, unique=True, editable=False, help_text="Stable id shown to partners."
@@ -247,6 +252,14 @@ class Operation(models.Model):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        help_text="The operation that holds this one's facts since a merge.",
+    )
     verified_version = models.ForeignKey(
         "VerifiedVersion",
         on_delete=models.SET_NULL,
@@ -320,6 +333,34 @@ class VerifiedVersion(models.Model):
 
     def __str__(self):
         return f"Operation #{self.operation_id}, verified version {self.number}"
+
+
+class OperationMerge(models.Model):
+    """Two reports of one event made one: the duplicate's items, detainees, citations and
+    countries moved to the survivor, and the duplicate left as a pointer to it. Kept so the
+    merge can be undone exactly (`seizures.services.operation_unmerge`)."""
+
+    survivor = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="merges_in")
+    duplicate = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="merges_out")
+    reason = models.TextField(blank=True)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    moved = models.JSONField(
+        default=dict, help_text="Ids of the items, detainees and citations moved, and the countries and agencies added."
+    )
+    possible_duplicates = models.JSONField(
+        default=list, help_text="Pairs of the survivor's parts that look like the same thing reported twice."
+    )
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self):
+        return f"#{self.duplicate_id} merged into #{self.survivor_id}"
 
 
 # --- What was seized, and who was detained -------------------------------------------------

@@ -6,6 +6,10 @@
                   ▼         │
               rejected ──reopen──▶ needs_review    (verified ──reopen──▶ needs_review, withdrawn)
 
+Two reports of one event are merged (`operation_merge`): the duplicate's parts move to the
+survivor, and the duplicate becomes `merged`, a pointer to it, until the merge is undone
+(`operation_unmerge`).
+
 Admin actions, API views and management commands call these functions; nothing else sets
 `Operation.status`. Verifying publishes the verified version to partners; rejecting or
 reopening a published operation withdraws it (`partners.publication`). Each function runs in one transaction, locks the operation row where two
@@ -20,7 +24,14 @@ from django.utils import timezone
 
 from partners.models import OperationRemoval
 from partners.publication import publish, withdraw
-from seizures.models import OPERATION_WORKFLOW_FIELDS, Operation, VerifiedVersion
+from seizures.models import (
+    OPERATION_WORKFLOW_FIELDS,
+    Detainee,
+    EvidenceItem,
+    Operation,
+    OperationMerge,
+    VerifiedVersion,
+)
 from seizures.snapshots import operation_snapshot
 
 Status = Operation.Status
@@ -116,6 +127,8 @@ def _mark_edited(operation: Operation, *, current: Operation, by: AbstractBaseUs
     what the history row should add to its reason."""
     if current.status == Status.REJECTED:
         raise WorkflowError("This operation was rejected. Reopen it before editing it.")
+    if current.status == Status.MERGED:
+        raise WorkflowError(f"This operation was merged into #{current.merged_into_id}: edit that one instead.")
     # The workflow's fields always come from the locked row, never from the caller's copy,
     # which may predate a transition (transitions do not bump the version).
     for name in OPERATION_WORKFLOW_FIELDS:
@@ -258,3 +271,162 @@ def operation_reopen(*, operation: Operation, by: AbstractBaseUser, reason: str 
     _save(operation, by=by, fields=fields, reason=f"reopened: {reason}" if reason else "reopened")
     withdraw(operation=operation, reason=OperationRemoval.Reason.UNVERIFIED)
     return operation
+
+
+# --- Merging duplicates ------------------------------------------------------------------
+
+# The countries and agencies a merge adds to the survivor, by the name of their relation.
+MERGED_RELATIONS = ["agencies", "destinations", "transit"]
+
+
+def _lock_pair(first: Operation, second: Operation) -> tuple[Operation, Operation]:
+    # Always in the same order, so two merges of the same pair cannot deadlock.
+    rows = {op.pk: op for op in Operation.objects.select_for_update().filter(pk__in=[first.pk, second.pk])}
+    return rows[first.pk], rows[second.pk]
+
+
+def _touch_locked(operation: Operation, *, by, reason: str) -> None:
+    reason += _mark_edited(operation, current=operation, by=by)
+    fields = ["version", "last_edited_by", "last_edited_at", "status", "status_changed_at", "status_changed_by"]
+    _save(operation, by=by, fields=fields, reason=reason)
+
+
+def _move(children, *, to: Operation, by, reason: str) -> list[int]:
+    moved = []
+    for child in children:
+        child.operation = to
+        child._history_user = by
+        child._change_reason = reason
+        child.save(update_fields=["operation"])
+        moved.append(child.pk)
+    return moved
+
+
+def possible_duplicate_parts(operation: Operation) -> list[dict]:
+    """Pairs of `operation`'s items, detainees or citations that look like one thing reported
+    twice (as happens when two reports of one event are merged), for a reviewer to look at."""
+    from sources.models import Citation
+
+    pairs = []
+
+    def pair_up(kind: str, rows, key):
+        seen = {}
+        for row in rows:
+            k = key(row)
+            if k is None:
+                continue
+            if k in seen:
+                pairs.append({"kind": kind, "ids": [seen[k], row.pk]})
+            else:
+                seen[k] = row.pk
+
+    pair_up(
+        "evidence_item",
+        operation.evidence_items.order_by("pk"),
+        lambda i: (i.category, i.drug_type, i.quantity, i.unit, i.currency) if i.quantity is not None else None,
+    )
+    pair_up(
+        "detainee",
+        operation.detainees.order_by("pk"),
+        lambda d: ("name", d.name.strip().casefold()) if d.name.strip() else None,
+    )
+    pair_up(
+        "citation",
+        Citation.objects.filter(operation=operation).order_by("pk"),
+        lambda c: (
+            (c.source_id, c.start, c.end, c.evidence_item_id, c.detainee_id, c.field) if c.start is not None else None
+        ),
+    )
+    return pairs
+
+
+@transaction.atomic
+def operation_merge(
+    *, survivor: Operation, duplicate: Operation, by: AbstractBaseUser, reason: str = ""
+) -> OperationMerge:
+    """Make `duplicate` part of `survivor`: its items, detainees and citations move over, its
+    agencies and countries are added, and it is left pointing at the survivor. Partners who
+    had the duplicate are told by the removals feed (reason `merged`, with the survivor's id).
+
+    The survivor changed, so it goes (back) to review; while it waits, partners keep its
+    verified version. `operation_unmerge` undoes the merge.
+    """
+    from sources.models import Citation
+
+    _require(by, VERIFY_PERMISSION, "merge")
+    if survivor.pk == duplicate.pk:
+        raise WorkflowError("An operation cannot be merged into itself.")
+    survivor, duplicate = _lock_pair(survivor, duplicate)
+    for operation in (survivor, duplicate):
+        if operation.status == Status.MERGED:
+            raise WorkflowError(f"#{operation.pk} was already merged into #{operation.merged_into_id}.")
+        if operation.status == Status.REJECTED:
+            raise WorkflowError(f"#{operation.pk} was rejected: reopen it before merging it.")
+    note = f"moved from #{duplicate.pk} by a merge into #{survivor.pk}"
+    moved = {
+        "evidence_items": _move(duplicate.evidence_items.order_by("pk"), to=survivor, by=by, reason=note),
+        "detainees": _move(duplicate.detainees.order_by("pk"), to=survivor, by=by, reason=note),
+        "citations": _move(
+            Citation.objects.filter(operation=duplicate).order_by("pk"), to=survivor, by=by, reason=note
+        ),
+    }
+    for relation in MERGED_RELATIONS:
+        theirs = getattr(duplicate, relation).all()
+        added = sorted(
+            set(theirs.values_list("pk", flat=True)) - set(getattr(survivor, relation).values_list("pk", flat=True))
+        )
+        getattr(survivor, relation).add(*added)
+        moved[relation] = added
+
+    duplicate.merged_into = survivor
+    duplicate.verified_version = None
+    fields = [*_set_status(duplicate, Status.MERGED, by=by), "merged_into", "verified_version"]
+    _save(duplicate, by=by, fields=fields, reason=f"merged into #{survivor.pk}" + (f": {reason}" if reason else ""))
+    withdraw(operation=duplicate, reason=OperationRemoval.Reason.MERGED, surviving=survivor)
+
+    _touch_locked(survivor, by=by, reason=f"#{duplicate.pk} merged into it")
+    operation_refresh_newest_source(operation_ids=[survivor.pk, duplicate.pk])
+    return OperationMerge.objects.create(
+        survivor=survivor,
+        duplicate=duplicate,
+        reason=reason,
+        merged_by=by,
+        merged_at=timezone.now(),
+        moved=moved,
+        possible_duplicates=possible_duplicate_parts(survivor),
+    )
+
+
+@transaction.atomic
+def operation_unmerge(*, merge: OperationMerge, by: AbstractBaseUser) -> Operation:
+    """Undo `merge`: what it moved and is still on the survivor goes back to the duplicate,
+    the countries and agencies it added are taken off again, and the duplicate returns to
+    review (partners get it back once it is verified again). Returns the duplicate."""
+    from sources.models import Citation
+
+    _require(by, VERIFY_PERMISSION, "undo merges of")
+    merge = OperationMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at is not None:
+        raise WorkflowError("This merge was undone already.")
+    survivor, duplicate = _lock_pair(merge.survivor, merge.duplicate)
+    if duplicate.status != Status.MERGED or duplicate.merged_into_id != survivor.pk:
+        raise WorkflowError(f"#{duplicate.pk} is no longer merged into #{survivor.pk}.")
+    if survivor.status == Status.MERGED:
+        raise WorkflowError(f"#{survivor.pk} was merged into #{survivor.merged_into_id} since: undo that merge first.")
+    note = f"moved back to #{duplicate.pk}: merge into #{survivor.pk} undone"
+    moved = merge.moved
+    for model, key in ((EvidenceItem, "evidence_items"), (Detainee, "detainees"), (Citation, "citations")):
+        children = model.objects.filter(operation=survivor, pk__in=moved.get(key, [])).order_by("pk")
+        _move(children, to=duplicate, by=by, reason=note)
+    for relation in MERGED_RELATIONS:
+        getattr(survivor, relation).remove(*moved.get(relation, []))
+
+    duplicate.merged_into = None
+    fields = [*_set_status(duplicate, Status.NEEDS_REVIEW, by=by), "merged_into"]
+    _save(duplicate, by=by, fields=fields, reason=f"merge into #{survivor.pk} undone")
+    _touch_locked(survivor, by=by, reason=f"merge of #{duplicate.pk} undone")
+    operation_refresh_newest_source(operation_ids=[survivor.pk, duplicate.pk])
+    merge.undone_by = by
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_by", "undone_at"])
+    return duplicate

@@ -16,22 +16,22 @@ Status = Operation.Status
 
 class OperationChildInline(admin.TabularInline):
     """Items, detainees and citations are edited with their operation, and frozen with it
-    once it is rejected."""
+    once it is rejected or merged into another."""
 
     extra = 0
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.REJECTED:
+        if obj is not None and obj.status in Operation.FROZEN_STATUSES:
             return False
         return super().has_change_permission(request, obj)
 
     def has_add_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.REJECTED:
+        if obj is not None and obj.status in Operation.FROZEN_STATUSES:
             return False
         return super().has_add_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.REJECTED:
+        if obj is not None and obj.status in Operation.FROZEN_STATUSES:
             return False
         return super().has_delete_permission(request, obj)
 

@@ -191,7 +191,7 @@ class OperationAdmin(SimpleHistoryAdmin):
         return request.user.has_perm(services.VERIFY_PERMISSION)
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.REJECTED:
+        if obj is not None and obj.status in Operation.FROZEN_STATUSES:
             return False
         return super().has_change_permission(request, obj)
 
