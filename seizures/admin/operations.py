@@ -110,7 +110,7 @@ class OperationAdmin(SimpleHistoryAdmin):
     list_select_related = ["country", "subdivision"]
     list_per_page = 50
     show_full_result_count = False
-    actions = ["verify_selected", "reject_selected"]
+    actions = ["verify_selected", "reject_selected", "merge_selected"]
     autocomplete_fields = ["country", "subdivision", "agencies", "criminal_group", "destinations", "transit"]
     fieldsets = [
         ("When", {"fields": [("date_start", "date_end", "date_precision")]}),
@@ -255,6 +255,8 @@ class OperationAdmin(SimpleHistoryAdmin):
             transitions.append(("verify", "Verify"))
         if operation.status in (Status.VERIFIED, Status.REJECTED) and can_verify:
             transitions.append(("reopen", "Reopen"))
+        if operation.status == Status.MERGED and can_verify:
+            transitions.append(("unmerge", "Undo the merge"))
         published = operation.verified_version
         return {
             "also_reported_by": self._also_reported_by(operation),
@@ -264,6 +266,9 @@ class OperationAdmin(SimpleHistoryAdmin):
             "can_reject": can_verify and operation.status in (Status.DRAFT, Status.NEEDS_REVIEW),
             "published_version": published,
             "four_eyes_blocked": four_eyes_blocked,
+            "merges_in": list(
+                operation.merges_in.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")
+            ),
         }
 
     def _also_reported_by(self, operation):
@@ -375,6 +380,12 @@ class OperationAdmin(SimpleHistoryAdmin):
             elif action == "reopen":
                 services.operation_reopen(operation=operation, by=request.user, reason=request.POST.get("reason", ""))
                 done, target = "reopened for review", change_url
+            elif action == "unmerge":
+                merge = operation.merges_out.filter(undone_at__isnull=True).first()
+                if merge is None:
+                    raise services.WorkflowError("This operation is not merged into another.")
+                services.operation_unmerge(merge=merge, by=request.user)
+                done, target = "taken out of the merge and back in review", change_url
             else:
                 raise PermissionDenied
         except services.WorkflowError as error:
@@ -411,6 +422,45 @@ class OperationAdmin(SimpleHistoryAdmin):
             "reason": reason,
         }
         return TemplateResponse(request, "admin/seizures/operation/reject_selected.html", context)
+
+    @admin.action(description="Merge the two selected operations…", permissions=["verify"])
+    def merge_selected(self, request, queryset):
+        operations = list(queryset.order_by("pk"))
+        if len(operations) != 2:
+            self.message_user(request, "Select exactly two operations to merge.", messages.ERROR)
+            return None
+        by_pk = {str(op.pk): op for op in operations}
+        survivor = by_pk.get(request.POST.get("survivor", ""))
+        if "confirm" in request.POST and survivor is not None:
+            duplicate = next(op for op in operations if op.pk != survivor.pk)
+            try:
+                merge = services.operation_merge(
+                    survivor=survivor,
+                    duplicate=duplicate,
+                    by=request.user,
+                    reason=request.POST.get("reason", "").strip(),
+                )
+            except services.WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            message = f"Operation {duplicate} merged into {survivor}, which is back in review."
+            if merge.possible_duplicates:
+                message += f" {len(merge.possible_duplicates)} pair(s) of its parts look reported twice: check them."
+            self.message_user(request, message, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:seizures_operation_change", args=[survivor.pk]))
+        if "confirm" in request.POST:
+            self.message_user(request, "Choose the operation that stays.", messages.ERROR)
+        # The one verified first, else the older record, is the natural survivor.
+        suggested = min(operations, key=lambda op: (op.verified_version_id is None, op.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge two operations",
+            "opts": self.opts,
+            "operations": operations,
+            "suggested": suggested,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/seizures/operation/merge_selected.html", context)
 
     def _apply_to_each(self, request, queryset, done, apply):
         succeeded, failures = 0, []
