@@ -452,3 +452,23 @@ class Detainee(models.Model):
 
     def __str__(self):
         return f"Detainee #{self.pk} ({self.nationality_id or 'nationality unknown'})"
+
+
+class DuplicateDecision(models.Model):
+    """A reviewer's answer to "are these two operations the same event?", so that a pair
+    judged different is not proposed again. The pair is stored lower id first."""
+
+    first = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    same = models.BooleanField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_decision_once_per_pair"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="duplicate_decision_ordered_pair"),
+        ]
+
+    def __str__(self):
+        return f"#{self.first_id} and #{self.second_id}: {'same event' if self.same else 'different events'}"

@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from seizures import services
 from seizures.admin.history import HistoryDisplay, plain_value
 from seizures.admin.inlines import CitationInline, DetaineeInline, EvidenceItemInline, NewCitationInline
+from seizures.duplicates import duplicate_merge, duplicate_reject, likely_duplicates
 from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.vocabularies import DrugType, EvidenceCategory
 from sources.highlight import sources_panel
@@ -266,6 +267,9 @@ class OperationAdmin(SimpleHistoryAdmin):
             "can_reject": can_verify and operation.status in (Status.DRAFT, Status.NEEDS_REVIEW),
             "published_version": published,
             "four_eyes_blocked": four_eyes_blocked,
+            "likely_duplicates": []
+            if operation.status in Operation.FROZEN_STATUSES or not can_verify
+            else likely_duplicates(operation),
             "merges_in": list(
                 operation.merges_in.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")
             ),
@@ -349,12 +353,42 @@ class OperationAdmin(SimpleHistoryAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
+                "<path:object_id>/duplicates/<int:other_id>/<str:decision>/",
+                self.admin_site.admin_view(self.duplicate_view),
+                name="{}_{}_duplicate".format(*info),
+            ),
+            path(
                 "<path:object_id>/transition/<str:action>/",
                 self.admin_site.admin_view(self.transition_view),
                 name="{}_{}_transition".format(*info),
             ),
             *super().get_urls(),
         ]
+
+    def duplicate_view(self, request, object_id, other_id, decision):
+        """A reviewer's answer about a likely duplicate listed on the page: `merge` it into
+        this operation, or record that it is a `different` event."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        operation = self.get_object(request, unquote(object_id))
+        other = self.get_object(request, str(other_id))
+        if operation is None or other is None or decision not in ("merge", "different"):
+            raise Http404("No such operation or decision.")
+        if not self.has_verify_permission(request):
+            raise PermissionDenied
+        change_url = reverse("admin:seizures_operation_change", args=[operation.pk])
+        try:
+            if decision == "merge":
+                duplicate_merge(survivor=operation, duplicate=other, by=request.user)
+                message = f"Operation {other} merged into this one, which is back in review."
+            else:
+                duplicate_reject(operation=operation, other=other, by=request.user)
+                message = f"Operation {other} is recorded as a different event; it will not be proposed again."
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
 
     def transition_view(self, request, object_id, action):
         if request.method != "POST":
