@@ -138,6 +138,9 @@ LOGGING = {
 # Four eyes: whoever verifies an operation must not be the last person who edited it.
 # A one-person team can switch this off; it is on unless explicitly disabled.
 SEIZURES_FOUR_EYES = env_bool("SEIZURES_FOUR_EYES", True)
+# Opening an operation in review claims it for this many minutes, so that two reviewers do
+# not work the same record; the claim is shown to others, and lapses by itself.
+SEIZURES_CLAIM_MINUTES = env_int("SEIZURES_CLAIM_MINUTES", 30)
 
 # History is a record, not an undo button: reverting through simple-history's admin would
 # bypass the review workflow (and its four-eyes rule).

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 admin.site.site_header = "Seizure records"
 admin.site.site_title = "Seizure records"
 admin.site.index_title = "Review and citation"
+admin.site.index_template = "admin/index_with_inbox.html"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

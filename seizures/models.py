@@ -5,6 +5,7 @@ changed by the functions in `seizures.services`; see that module for the review 
 """
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -119,6 +120,8 @@ OPERATION_WORKFLOW_FIELDS = [
     "verified_version",
     "newest_source_date",
     "merged_into",
+    "claimed_by",
+    "claimed_at",
 ]
 
 
@@ -133,6 +136,33 @@ class OperationQuerySet(models.QuerySet):
         """Operations partners may see: those with a verified version, even while an edit
         of them waits for review (partners then see the verified version)."""
         return self.filter(verified_version__isnull=False)
+
+    # --- The reviewer's inbox (claims last settings.SEIZURES_CLAIM_MINUTES) ---
+
+    def _live_claim(self) -> Q:
+        from django.utils import timezone
+
+        cutoff = timezone.now() - timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES)
+        return Q(claimed_by__isnull=False, claimed_at__gte=cutoff)
+
+    def to_review_by(self, user):
+        """Needs review, nobody else is reviewing it, and (four eyes) `user` did not edit it last."""
+        operations = self.needing_review().exclude(self._live_claim() & ~Q(claimed_by=user))
+        if settings.SEIZURES_FOUR_EYES:
+            operations = operations.exclude(last_edited_by=user)
+        return operations
+
+    def claimed_by_user(self, user):
+        return self.needing_review().filter(self._live_claim(), claimed_by=user)
+
+    def came_back_to(self, user):
+        """What `user` edited last and someone else then sent back: reopened, returned to
+        draft, or rejected (with the reason)."""
+        return self.filter(
+            last_edited_by=user,
+            status__in=[Operation.Status.DRAFT, Operation.Status.NEEDS_REVIEW, Operation.Status.REJECTED],
+            status_changed_by__isnull=False,
+        ).exclude(status_changed_by=user)
 
     def in_country(self, code: str):
         return self.filter(country_id=code.upper())
@@ -252,6 +282,15 @@ class Operation(models.Model):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The reviewer working on it, until claimed_at + SEIZURES_CLAIM_MINUTES.",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -270,7 +309,9 @@ class Operation(models.Model):
     )
 
     history = HistoricalRecords(
-        m2m_fields=[agencies, destinations, transit], excluded_fields=["version", "newest_source_date"]
+        m2m_fields=[agencies, destinations, transit],
+        # Claims come and go as reviewers open pages: not part of the record's history.
+        excluded_fields=["version", "newest_source_date", "claimed_by", "claimed_at"],
     )
     objects = OperationQuerySet.as_manager()
 

@@ -16,10 +16,12 @@ reopening a published operation withdraws it (`partners.publication`). Each func
 people could race, and leaves a history row saying who did what.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from partners.models import OperationRemoval
@@ -99,7 +101,32 @@ def _set_status(operation: Operation, status: str, *, by) -> list[str]:
     operation.status = status
     operation.status_changed_at = timezone.now()
     operation.status_changed_by = by
-    return ["status", "status_changed_at", "status_changed_by"]
+    # Whatever the change, the review someone had claimed is over.
+    operation.claimed_by = None
+    operation.claimed_at = None
+    return ["status", "status_changed_at", "status_changed_by", "claimed_by", "claimed_at"]
+
+
+def operation_claim(*, operation: Operation, by: AbstractBaseUser):
+    """Claim an operation in review for `by`, unless someone else holds a claim that has not
+    lapsed (settings.SEIZURES_CLAIM_MINUTES). Returns who holds the claim now (None if the
+    operation is not in review). One UPDATE, so two reviewers opening it at once cannot both
+    get it. Claims are advisory: they are shown, and they order the inbox; they refuse nothing."""
+    now = timezone.now()
+    lapsed = now - timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES)
+    claimable = Q(claimed_by__isnull=True) | Q(claimed_by=by) | Q(claimed_at__lt=lapsed)
+    Operation.objects.filter(claimable, pk=operation.pk, status=Status.NEEDS_REVIEW).update(
+        claimed_by=by, claimed_at=now
+    )
+    current = Operation.objects.select_related("claimed_by").get(pk=operation.pk)
+    operation.claimed_by, operation.claimed_at = current.claimed_by, current.claimed_at
+    if current.status != Status.NEEDS_REVIEW or current.claimed_at is None or current.claimed_at < lapsed:
+        return None
+    return current.claimed_by
+
+
+def claim_lapses_at(operation: Operation):
+    return operation.claimed_at + timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES) if operation.claimed_at else None
 
 
 @transaction.atomic

@@ -42,8 +42,8 @@ class QueueStatusFilter(admin.SimpleListFilter):
         return super().value() or self.default
 
     def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
+        if self.value() == "all" or (InboxFilter.parameter_name in request.GET and self.used_parameters == {}):
+            return queryset  # the inbox chooses its own statuses
         return queryset.filter(status=self.value())
 
     def choices(self, changelist):
@@ -53,6 +53,30 @@ class QueueStatusFilter(admin.SimpleListFilter):
                 "query_string": changelist.get_query_string({self.parameter_name: value}),
                 "display": label,
             }
+
+
+class InboxFilter(admin.SimpleListFilter):
+    """The reviewer's own view of the queue. Chosen, it replaces the status filter."""
+
+    title = "my inbox"
+    parameter_name = "inbox"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("to_review", "To review (not claimed by others)"),
+            ("claimed", "Claimed by me"),
+            ("came_back", "Came back to me"),
+        ]
+
+    def queryset(self, request, queryset):
+        user = request.user
+        if self.value() == "to_review":
+            return queryset.to_review_by(user)
+        if self.value() == "claimed":
+            return queryset.claimed_by_user(user)
+        if self.value() == "came_back":
+            return queryset.came_back_to(user)
+        return queryset
 
 
 class DrugFilter(admin.SimpleListFilter):
@@ -100,6 +124,7 @@ class OperationAdmin(SimpleHistoryAdmin):
     list_display = ["date", "where", "drugs", "detainees", "citations", "status_label", "newest_source"]
     list_display_links = ["date", "where"]
     list_filter = [
+        InboxFilter,
         QueueStatusFilter,
         ("country", admin.RelatedOnlyFieldListFilter),
         ("subdivision", admin.RelatedOnlyFieldListFilter),
@@ -259,7 +284,13 @@ class OperationAdmin(SimpleHistoryAdmin):
         if operation.status == Status.MERGED and can_verify:
             transitions.append(("unmerge", "Undo the merge"))
         published = operation.verified_version
+        claim_holder = None
+        if can_verify and operation.status == Status.NEEDS_REVIEW and request.method == "GET":
+            claim_holder = services.operation_claim(operation=operation, by=user)
         return {
+            "claim_holder": claim_holder,
+            "claim_is_mine": claim_holder is not None and claim_holder.pk == user.pk,
+            "claim_lapses_at": services.claim_lapses_at(operation) if claim_holder else None,
             "also_reported_by": self._also_reported_by(operation),
             "operation": operation,
             "sources_panel": sources_panel(citations),
