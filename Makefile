@@ -33,7 +33,16 @@ run: demo
 	@echo "Serving http://$(HOST):$(PORT)/admin/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup-dev
+# The browser tests drive Debian's Chromium through Playwright, which never downloads a
+# browser here. Installed once, with apt (through sudo unless already root).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	@echo "Installing Debian's chromium package for the browser tests"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: setup-dev $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup-dev

@@ -1,0 +1,87 @@
+"""End-to-end tests in a real browser: Playwright driving Debian's Chromium (`/usr/bin/chromium`,
+installed by `make test`; Playwright never downloads a browser here) against the app served by
+pytest-django's live server.
+
+Each flow saves a screenshot under `var/screenshots/`.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# Quiet, self-contained Chromium: no sandbox (tests may run as root), and no calls home, which
+# this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True)
+def orm_beside_playwright(monkeypatch):
+    """Playwright's sync API keeps an event loop in this thread while it runs, which Django's
+    ORM takes for an async context; the tests' ORM calls are plain synchronous code. Set per
+    test (Playwright runs per test too), so nothing outside the browser tests inherits it."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def page(live_server):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"No Chromium at {CHROMIUM}: `make test` installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        yield page
+        # No request left in flight: the live server's threads must let go of the database
+        # before it is flushed (or, at the end of the run, dropped).
+        page.wait_for_load_state("networkidle")
+        browser.close()
+        # Django keeps connections per async context, and Playwright's loop made the test's
+        # ORM calls one of its own: close it, or it outlives the test database.
+        connections.close_all()
+
+
+@pytest.fixture
+def screenshot(page):
+    def take(name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def log_in(page, username: str, password: str = "pass") -> None:
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_data_for_rollback(django_db_setup, django_db_blocker):
+    """The reference data that migrations loaded (countries, agencies, groups...), kept as
+    Django keeps it for `serialized_rollback`: the browser tests are transactional (the live
+    server must see their rows), so each one ends with a flush, and the next one starts by
+    loading this back. Taken when the first browser test starts, before any flush (pytest-
+    django runs transactional tests last); Django itself only takes it when told at set-up."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
