@@ -40,7 +40,9 @@ class AgencyRefSerializer(serializers.Serializer):
 
 
 class CriminalGroupRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Null if the group was renamed or removed since verification."
+    )
     name = serializers.CharField(read_only=True)
 
 
