@@ -488,6 +488,10 @@ def insert(specs: list[dict], refs: References, writer: Writer, *, verified: boo
                 "status_changed_at": spec["verified_at"],
                 "status_changed_by_id": refs.reviewer.pk,
                 "verified_version_id": spec["verified_version"],
+                # Verified, so neither claimed for review nor merged into another.
+                "claimed_by_id": None,
+                "claimed_at": None,
+                "merged_into_id": None,
             }
         )
         items += spec_items
