@@ -30,6 +30,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
 
+from partners.api.documents import OperationDocumentSerializer
 from partners.api.renderers import JSONRenderer
 from partners.api.views import PartnerAPIView
 from partners.permissions import may_see_personal_data
@@ -130,32 +131,8 @@ class OperationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Operation
-        fields = [
-            "id",
-            "version",
-            "verified_at",
-            "modified_at",
-            "date_start",
-            "date_end",
-            "date_precision",
-            "country",
-            "subdivision",
-            "place",
-            "latitude",
-            "longitude",
-            "geo_precision",
-            "agencies",
-            "criminal_group",
-            "destinations",
-            "transit",
-            "transport_mode",
-            "location_type",
-            "summary",
-            "evidence_items",
-            "detainee_count",
-            "detainees",
-            "citations",
-        ]
+        # The fields of the document the real endpoint serves, in its order.
+        fields = list(OperationDocumentSerializer._declared_fields)
 
     def get_detainee_count(self, operation) -> int:
         return len(operation.detainees.all())
