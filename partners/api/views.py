@@ -10,10 +10,10 @@ from django.db.models.functions import Cast
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -190,9 +190,11 @@ class StatsView(PartnerAPIView, generics.GenericAPIView):
 
     @extend_schema(filters=True, responses=serializers.StatsSerializer)
     def get(self, request):
-        filterset = OperationFilter(request.query_params, queryset=self.get_queryset(), request=request)
+        # The backend's own filter set, as the operations list builds it; kept, not just
+        # applied, because its cleaned values say which drugs and nationalities to break down.
+        filterset = self.filter_backends[0]().get_filterset(request, self.get_queryset(), self)
         if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
+            raise translate_validation(filterset.errors)
         operations = filterset.qs
         chosen = filterset.form.cleaned_data
         totals = operations.aggregate(operations=Count("pk"), detainees=Sum("detainee_count"))
