@@ -201,10 +201,15 @@ def operation_touch(*, operation: Operation, by: AbstractBaseUser, reason: str) 
     written, so a stale copy of the operation can never overwrite its fields."""
     _require(by, EDIT_PERMISSION, "edit")
     current = _lock(operation)
-    reason += _mark_edited(current, current=current, by=by)
-    fields = ["version", "last_edited_by", "last_edited_at", "status", "status_changed_at", "status_changed_by"]
-    _save(current, by=by, fields=fields, reason=reason)
+    _touch_locked(current, by=by, reason=reason)
     return current
+
+
+def _touch_locked(operation: Operation, *, by, reason: str) -> None:
+    """The bookkeeping of an edit of `operation`'s parts, on a row this transaction locked."""
+    reason += _mark_edited(operation, current=operation, by=by)
+    fields = ["version", "last_edited_by", "last_edited_at", "status", "status_changed_at", "status_changed_by"]
+    _save(operation, by=by, fields=fields, reason=reason)
 
 
 def operation_refresh_newest_source(*, operation_ids) -> None:
@@ -310,12 +315,6 @@ def _lock_pair(first: Operation, second: Operation) -> tuple[Operation, Operatio
     # Always in the same order, so two merges of the same pair cannot deadlock.
     rows = {op.pk: op for op in Operation.objects.select_for_update().filter(pk__in=[first.pk, second.pk])}
     return rows[first.pk], rows[second.pk]
-
-
-def _touch_locked(operation: Operation, *, by, reason: str) -> None:
-    reason += _mark_edited(operation, current=operation, by=by)
-    fields = ["version", "last_edited_by", "last_edited_at", "status", "status_changed_at", "status_changed_by"]
-    _save(operation, by=by, fields=fields, reason=reason)
 
 
 def _move(children, *, to: Operation, by, reason: str) -> list[int]:
