@@ -26,13 +26,16 @@ def highlight(text: str, spans: list[tuple[int, int, str]]) -> SafeString:
     return mark_safe("".join(pieces))
 
 
-def sources_panel(citations) -> list[dict]:
-    """One entry per cited source, in the order first cited: the source, its citations and
-    its text with their quotes highlighted."""
+def sources_panel(citations, extra_sources=()) -> list[dict]:
+    """One entry per cited source, in the order first cited, then `extra_sources` not cited
+    yet (sources put beside the operation): the source, its citations and its text with their
+    quotes highlighted."""
     by_source: dict[int, dict] = {}
     for citation in citations:
         entry = by_source.setdefault(citation.source_id, {"source": citation.source, "citations": []})
         entry["citations"].append(citation)
+    for source in extra_sources:
+        by_source.setdefault(source.pk, {"source": source, "citations": []})
     for entry in by_source.values():
         spans = [
             (c.start, c.end, f"Citation {c.pk}" + (f" – {c.field}" if c.field else ""))

@@ -262,3 +262,58 @@ class OperationProposal(models.Model):
 
     def __str__(self):
         return f"Proposal {self.index} of run #{self.run_id} ({self.outcome})"
+
+
+# --- Review -----------------------------------------------------------------------------------
+
+
+class FieldDecision(models.Model):
+    """A reviewer's answer to one field the machine proposed for an operation: accepted,
+    edited or rejected. It records the proposal it answered (its source, and the value as
+    proposed then), so that when a later extraction proposes something else the page can say
+    the decision was taken on an older proposal, without the decision itself changing.
+
+    `field` is a key of `sources.review.FIELDS` ("date_start", "agencies", "items.0"...).
+    """
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        EDITED = "edited", "Edited"
+        REJECTED = "rejected", "Rejected"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="field_decisions")
+    field = models.CharField(max_length=50)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="Whose proposal."
+    )
+    proposed = models.JSONField(null=True, blank=True, help_text="The value as proposed when decided.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["operation", "field"]
+        constraints = [models.UniqueConstraint(fields=["operation", "field"], name="field_decision_unique")]
+
+    def __str__(self):
+        return f"{self.field}: {self.decision}"
+
+
+class AttachedSource(models.Model):
+    """A source an editor put beside an operation to cite from, before (or without) any
+    citation of it: the operation page shows it with the cited ones."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="attached_sources")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="attachments")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["operation", "added_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["operation", "source"], name="attached_source_unique")]
+
+    def __str__(self):
+        return f"Source #{self.source_id} beside operation #{self.operation_id}"

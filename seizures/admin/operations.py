@@ -17,8 +17,10 @@ from rangefilter.filters import DateRangeFilterBuilder
 from simple_history.admin import SimpleHistoryAdmin
 
 from seizures import services
+from seizures.admin.citing import citing_context, citing_urls
 from seizures.admin.history import HistoryDisplay, plain_value
 from seizures.admin.inlines import CitationInline, DetaineeInline, EvidenceItemInline, NewCitationInline
+from seizures.admin.keyboard import keyboard_context
 from seizures.duplicates import duplicate_merge, duplicate_reject, likely_duplicates
 from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.vocabularies import DrugType, EvidenceCategory
@@ -293,7 +295,9 @@ class OperationAdmin(SimpleHistoryAdmin):
             "claim_lapses_at": services.claim_lapses_at(operation) if claim_holder else None,
             "also_reported_by": self._also_reported_by(operation),
             "operation": operation,
-            "sources_panel": sources_panel(citations),
+            "sources_panel": sources_panel(
+                citations, extra_sources=[a.source for a in operation.attached_sources.select_related("source")]
+            ),
             "transitions": transitions,
             "can_reject": can_verify and operation.status in (Status.DRAFT, Status.NEEDS_REVIEW),
             "published_version": published,
@@ -304,6 +308,8 @@ class OperationAdmin(SimpleHistoryAdmin):
             "merges_in": list(
                 operation.merges_in.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")
             ),
+            **citing_context(request, operation),
+            **keyboard_context(request, operation),
         }
 
     def _also_reported_by(self, operation):
@@ -383,6 +389,7 @@ class OperationAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
+            *citing_urls(self),
             path(
                 "<path:object_id>/duplicates/<int:other_id>/<str:decision>/",
                 self.admin_site.admin_view(self.duplicate_view),
