@@ -9,7 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Prefetch
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -26,6 +26,7 @@ from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.vocabularies import DrugType, EvidenceCategory
 from sources.highlight import sources_panel
 from sources.models import Citation, OperationProposal
+from sources.review import field_accept_all, field_decide, field_reviews, record_edits, review_progress
 
 Status = Operation.Status
 
@@ -244,6 +245,8 @@ class OperationAdmin(SimpleHistoryAdmin):
                     messages.WARNING,
                 )
         super().save_related(request, form, formsets, change)
+        if change and form.changed_data:
+            record_edits(operation=form.instance, changed_fields=form.changed_data, by=request.user)
         if any(formset.model is Citation and formset.has_changed() for formset in formsets):
             services.operation_refresh_newest_source(operation_ids=[form.instance.pk])
 
@@ -286,6 +289,14 @@ class OperationAdmin(SimpleHistoryAdmin):
         if operation.status == Status.MERGED and can_verify:
             transitions.append(("unmerge", "Undo the merge"))
         published = operation.verified_version
+        fields = field_reviews(operation)
+        decided, proposed = review_progress(fields)
+        field_spans = defaultdict(list)
+        voice_sources = {}
+        for row in fields:
+            for voice in row.voices:
+                voice_sources.setdefault(voice.source.pk, voice.source)
+                field_spans[voice.source.pk] += [(start, end, row.key, row.spec.label) for start, end in voice.spans]
         claim_holder = None
         if can_verify and operation.status == Status.NEEDS_REVIEW and request.method == "GET":
             claim_holder = services.operation_claim(operation=operation, by=user)
@@ -296,8 +307,18 @@ class OperationAdmin(SimpleHistoryAdmin):
             "also_reported_by": self._also_reported_by(operation),
             "operation": operation,
             "sources_panel": sources_panel(
-                citations, extra_sources=[a.source for a in operation.attached_sources.select_related("source")]
+                citations,
+                extra_sources=[
+                    *voice_sources.values(),
+                    *(a.source for a in operation.attached_sources.select_related("source")),
+                ],
+                field_spans=field_spans,
             ),
+            "field_reviews": fields,
+            "fields_decided": decided,
+            "fields_proposed": proposed,
+            "may_decide_fields": operation.status not in Operation.FROZEN_STATUSES
+            and user.has_perm(services.EDIT_PERMISSION),
             "transitions": transitions,
             "can_reject": can_verify and operation.status in (Status.DRAFT, Status.NEEDS_REVIEW),
             "published_version": published,
@@ -391,6 +412,11 @@ class OperationAdmin(SimpleHistoryAdmin):
         return [
             *citing_urls(self),
             path(
+                "<path:object_id>/fields/<str:key>/<str:decision>/",
+                self.admin_site.admin_view(self.field_view),
+                name="{}_{}_field".format(*info),
+            ),
+            path(
                 "<path:object_id>/duplicates/<int:other_id>/<str:decision>/",
                 self.admin_site.admin_view(self.duplicate_view),
                 name="{}_{}_duplicate".format(*info),
@@ -402,6 +428,47 @@ class OperationAdmin(SimpleHistoryAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def field_view(self, request, object_id, key, decision):
+        """A reviewer's answer to one proposed field (`accept` or `reject` the value of the
+        source posted), or `accept` of every field (`key` "all") the record already holds."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        operation = self.get_object(request, unquote(object_id))
+        if operation is None or decision not in ("accept", "reject"):
+            raise Http404("No such operation or decision.")
+        if not self.has_change_permission(request, operation):
+            raise PermissionDenied
+        change_url = reverse("admin:seizures_operation_change", args=[operation.pk])
+        try:
+            version = int(request.POST["base_version"]) if request.POST.get("base_version") else None
+            source_id = int(request.POST["source"]) if request.POST.get("source") else None
+        except ValueError:
+            return HttpResponseBadRequest("base_version and source are numbers.")
+        try:
+            if key == "all":
+                accepted, left = field_accept_all(operation=operation, by=request.user, expected_version=version)
+                message = f"Accepted {accepted} field{'s' if accepted != 1 else ''}."
+                if left:
+                    message += (
+                        f" Left for you to decide (they differ from the record or sources disagree): {', '.join(left)}."
+                    )
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(change_url + "#field-review")
+            done = field_decide(
+                operation=operation,
+                key=key,
+                decision={"accept": "accepted", "reject": "rejected"}[decision],
+                source_id=source_id,
+                by=request.user,
+                expected_version=version,
+            )
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(change_url + f"#field-{key}")
+        label = key.replace("_", " ")
+        self.message_user(request, f"{label.capitalize()}: {done.get_decision_display().lower()}.", messages.SUCCESS)
+        return HttpResponseRedirect(change_url + f"#field-{key}")
 
     def duplicate_view(self, request, object_id, other_id, decision):
         """A reviewer's answer about a likely duplicate listed on the page: `merge` it into

@@ -1,0 +1,337 @@
+"""Field-level review: the machine's proposal beside the record, and the reviewer's answers."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from seizures.models import Operation
+from seizures.services import WorkflowError, four_eyes_blocks, operation_update, operation_verify
+from sources.ingestion import source_extract, source_from_text, source_ingest
+from sources.models import FieldDecision
+from sources.review import field_accept_all, field_decide, field_reviews, review_progress
+from tests.seizures.test_admin_forms import form_data
+from tests.sources import fake_extractor
+from tests.sources.fake_extractor import drug, proposal
+
+pytestmark = pytest.mark.django_db
+
+PAITA = "On 11 February DIRANDRO officers found 3,082 kilograms of cocaine at Paita Port, bound for Panama."
+ARRESTS = "Two Peruvians and two Venezuelans were arrested."
+TEXT = f"{PAITA} {ARRESTS}"
+FEB_11 = datetime.date(2021, 2, 11)
+Decision = FieldDecision.Decision
+
+
+def paita(text, *, kg=3082, place="Paita Port", agencies=("DIRANDRO",)):
+    return [
+        proposal(
+            text,
+            PAITA if PAITA in text else text.split(".")[0] + ".",
+            date=FEB_11,
+            place=place,
+            agencies=agencies,
+            destinations=["PA"],
+            nationalities={"PE": 2, "VE": 2},
+            items=[
+                drug(
+                    text,
+                    next(p for p in ("3,082 kilograms", "half a ton", "517 kilograms") if p in text),
+                    "cocaine",
+                    kg,
+                )
+            ],
+        )
+    ]
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def fake(settings):
+    with fake_extractor.installed(settings) as extractor:
+        extractor.script = paita
+        yield extractor
+
+
+@pytest.fixture
+def drafted(fake):
+    """An untouched machine draft of the Paita seizure, and its source."""
+    result = source_ingest(by=None, source=source_from_text(TEXT, outlet="Diario", published=FEB_11))
+    return Operation.objects.get(proposals__run=result.run), result.source
+
+
+def rows_by_key(operation):
+    return {row.key: row for row in field_reviews(operation)}
+
+
+def change_url(operation):
+    return reverse("admin:seizures_operation_change", args=[operation.pk])
+
+
+def field_url(operation, key, decision):
+    return reverse("admin:seizures_operation_field", args=[operation.pk, key, decision])
+
+
+# --- What the page shows ---------------------------------------------------------------------
+
+
+def test_every_proposed_field_is_listed_with_its_value_confidence_and_words(drafted):
+    operation, source = drafted
+    rows = rows_by_key(operation)
+
+    assert list(rows) == [
+        "date_start",
+        "date_end",
+        "country",
+        "place",
+        "agencies",
+        "destinations",
+        "detainees",
+        "item-1",
+    ]
+    place = rows["place"].voices[0]
+    assert (place.value, place.display, place.percent, place.on_record) == ("Paita Port", "Paita Port", 90, True)
+    assert source.text[slice(*place.spans[0])] == "Paita Port"
+    assert rows["detainees"].voices[0].display == "4: 2 PE, 2 VE"
+    assert rows["item-1"].voices[0].display == "Cocaine 3082 kg"
+    assert rows["country"].voices[0].display == "Peru (PE)"
+    assert all(row.state == "undecided" for row in rows.values())
+    assert review_progress(list(rows.values())) == (0, 8)
+
+
+def test_the_page_links_each_highlighted_value_to_its_field_and_back(drafted, reviewer_client):
+    operation, source = drafted
+    html = reviewer_client.get(change_url(operation)).content.decode()
+
+    # In the source text: the place's words link to its row, and carry the id the row links back to.
+    assert re.search(
+        rf'<span class="span-anchor" id="span-{source.pk}-place"></span>'
+        r'<a class="field-span" href="#field-place" data-fields="place [^"]*" [^>]*>Paita Port</a>',
+        html,
+    )
+    assert f'id="span-{source.pk}-destinations"' in html  # every field has its way back
+    assert f'href="#span-{source.pk}-place"' in html
+    assert 'id="field-place" data-field="place"' in html
+    assert "90%" in html
+
+
+def test_a_person_entered_operation_has_no_proposal_to_review(operation, reviewer_client):
+    assert field_reviews(operation) == []
+    assert "Machine proposal" not in reviewer_client.get(change_url(operation)).content.decode()
+
+
+# --- Accept, reject, edit ------------------------------------------------------------------
+
+
+def test_accepting_a_value_the_record_holds_is_not_an_edit(drafted, reviewer):
+    operation, source = drafted
+    version = operation.version
+
+    field_decide(operation=operation, key="place", decision=Decision.ACCEPTED, by=reviewer, source_id=source.pk)
+
+    operation.refresh_from_db()
+    assert (operation.version, operation.last_edited_by) == (version, None)
+    assert not four_eyes_blocks(operation=operation, by=reviewer)
+    decision = FieldDecision.objects.get(operation=operation, field="place")
+    assert (decision.decision, decision.proposed, decision.source, decision.decided_by) == (
+        "accepted",
+        "Paita Port",
+        source,
+        reviewer,
+    )
+    assert rows_by_key(operation)["place"].state == "accepted"
+
+
+def test_rejecting_a_value_takes_it_off_the_record_as_an_edit(drafted, reviewer):
+    operation, _ = drafted
+
+    field_decide(operation=operation, key="destinations", decision=Decision.REJECTED, by=reviewer)
+    field_decide(operation=operation, key="item-1", decision=Decision.REJECTED, by=reviewer)
+    field_decide(operation=operation, key="detainees", decision=Decision.REJECTED, by=reviewer)
+
+    operation.refresh_from_db()
+    assert list(operation.destinations.all()) == []
+    assert operation.evidence_items.count() == 0
+    assert operation.detainees.count() == 0
+    assert operation.last_edited_by == reviewer
+    assert four_eyes_blocks(operation=operation, by=reviewer)
+    assert operation.history.first().history_change_reason == "rejected the proposed detainees"
+    rows = rows_by_key(operation)
+    assert rows["destinations"].state == "rejected"
+    assert rows["destinations"].record_display == "—"
+
+
+def test_a_required_field_is_corrected_not_rejected(drafted, reviewer):
+    operation, _ = drafted
+    with pytest.raises(WorkflowError, match="required"):
+        field_decide(operation=operation, key="date_start", decision=Decision.REJECTED, by=reviewer)
+    assert not FieldDecision.objects.exists()
+
+
+def test_accepting_a_proposal_the_record_lost_puts_it_back(drafted, reviewer, second_reviewer):
+    operation, _ = drafted
+    operation.place = "Somewhere else"
+    operation_update(operation=operation, by=second_reviewer)
+
+    field_decide(operation=operation, key="place", decision=Decision.ACCEPTED, by=reviewer)
+
+    operation.refresh_from_db()
+    assert (operation.place, operation.last_edited_by) == ("Paita Port", reviewer)
+
+
+def test_a_decision_on_a_page_that_is_out_of_date_is_refused(drafted, reviewer, second_reviewer):
+    operation, _ = drafted
+    loaded = operation.version
+    operation.place = "Paita"
+    operation_update(operation=operation, by=second_reviewer)
+
+    with pytest.raises(WorkflowError, match="while you were editing"):
+        field_decide(operation=operation, key="place", decision=Decision.REJECTED, by=reviewer, expected_version=loaded)
+    operation.refresh_from_db()
+    assert operation.place == "Paita"
+    assert not FieldDecision.objects.exists()
+
+
+def test_accept_all_accepts_what_the_record_holds_and_leaves_the_rest(drafted, reviewer, second_reviewer):
+    operation, _ = drafted
+    operation.place = "Paita container terminal"
+    operation_update(operation=operation, by=second_reviewer)
+    version = Operation.objects.get(pk=operation.pk).version
+
+    accepted, left = field_accept_all(operation=operation, by=reviewer)
+
+    assert (accepted, left) == (7, ["Place"])
+    operation.refresh_from_db()
+    assert (operation.place, operation.version) == ("Paita container terminal", version)
+    rows = rows_by_key(operation)
+    assert rows["place"].state == "undecided"
+    assert {row.state for key, row in rows.items() if key != "place"} == {"accepted"}
+
+
+def test_a_field_changed_in_the_form_is_recorded_as_edited(drafted, reviewer_client, reviewer):
+    operation, source = drafted
+    response = reviewer_client.get(change_url(operation))
+    data = form_data(response)
+    data["place"] = "Paita port terminal"
+
+    response = reviewer_client.post(change_url(operation), data)
+
+    assert response.status_code == 302
+    decision = FieldDecision.objects.get(operation=operation, field="place")
+    assert (decision.decision, decision.proposed, decision.decided_by) == ("edited", "Paita Port", reviewer)
+    assert not FieldDecision.objects.exclude(field="place").exists()
+
+
+def test_the_admin_buttons_decide_and_return_to_the_field(drafted, reviewer_client):
+    operation, source = drafted
+    data = {"base_version": operation.version, "source": source.pk}
+
+    response = reviewer_client.post(field_url(operation, "agencies", "reject"), data)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(change_url(operation) + "#field-agencies")
+    assert list(operation.agencies.all()) == []
+    page = reviewer_client.get(change_url(operation)).content.decode()
+    assert "Agencies: rejected." in page
+
+    stale = reviewer_client.post(field_url(operation, "place", "accept"), data, follow=True)
+    assert "while you were editing" in stale.content.decode()
+    assert not FieldDecision.objects.filter(field="place").exists()
+
+    response = reviewer_client.post(field_url(operation, "all", "accept"), {}, follow=True)
+    assert "Accepted 7 fields." in response.content.decode()
+
+
+def test_the_admin_refuses_bad_decisions(drafted, reviewer_client, client, django_user_model):
+    operation, _ = drafted
+    assert reviewer_client.get(field_url(operation, "place", "accept")).status_code == 405
+    assert reviewer_client.post(field_url(operation, "place", "maybe")).status_code == 404
+    unknown = reviewer_client.post(field_url(operation, "public_id", "accept"), follow=True)
+    assert "is not a field the extractor proposes" in unknown.content.decode()
+    assert reviewer_client.post(field_url(operation, "place", "accept"), {"source": "x"}).status_code == 400
+    viewer = django_user_model.objects.create_user("viewer", password="pass", is_staff=True)
+    client.force_login(viewer)
+    assert client.post(field_url(operation, "place", "accept")).status_code == 403
+    assert not FieldDecision.objects.exists()
+
+
+def test_fields_of_a_rejected_operation_are_settled(drafted, reviewer):
+    from seizures.services import operation_reject
+
+    operation, _ = drafted
+    operation_reject(operation=operation, by=reviewer, reason="a monthly total")
+    with pytest.raises(WorkflowError, match="rejected"):
+        field_decide(operation=operation, key="place", decision=Decision.ACCEPTED, by=reviewer)
+
+
+# --- Re-extraction and disagreeing sources -------------------------------------------------
+
+
+def test_re_extraction_shows_changed_and_obsolete_proposals_without_touching_decisions(drafted, fake, reviewer):
+    operation, source = drafted
+    field_decide(operation=operation, key="place", decision=Decision.ACCEPTED, by=reviewer)
+    field_decide(operation=operation, key="agencies", decision=Decision.REJECTED, by=reviewer)
+    field_decide(operation=operation, key="item-1", decision=Decision.ACCEPTED, by=reviewer)
+    before = list(FieldDecision.objects.order_by("field").values_list("field", "decision", "proposed"))
+
+    # A newer extractor reads the place differently and no longer sees an agency.
+    fake.version = "2.0"
+    fake.script = lambda text: paita(text, place="Paita", agencies=())
+    source_extract(source=source)
+
+    assert list(FieldDecision.objects.order_by("field").values_list("field", "decision", "proposed")) == before
+    rows = rows_by_key(operation)
+    assert (rows["place"].state, rows["place"].changed_to, rows["place"].decided_display) == (
+        "changed",
+        "Paita",
+        "Paita Port",
+    )
+    assert rows["agencies"].state == "obsolete"
+    assert rows["agencies"].voices == []
+    assert rows["item-1"].state == "accepted"
+    assert review_progress(list(rows.values())) == (1, 7)
+
+
+def test_where_sources_disagree_each_value_is_shown_with_its_quote_and_the_reviewer_picks(
+    drafted, fake, reviewer, reviewer_client
+):
+    operation, first = drafted
+    other_text = "Police found more than half a ton of cocaine at Paita Port on 11 February."
+    fake.script = lambda text: paita(text, kg=520)  # close enough to be matched to the same event
+    second = source_ingest(by=None, source=source_from_text(other_text, outlet="Radio Norte")).source
+    assert operation.proposals.filter(run__source=second).exists()
+
+    row = rows_by_key(operation)["item-1"]
+    assert row.disagree
+    assert [(v.source, v.display, v.on_record) for v in row.voices] == [
+        (second, "Cocaine 520 kg", False),
+        (first, "Cocaine 3082 kg", True),
+    ] or [(v.source, v.display, v.on_record) for v in row.voices] == [
+        (first, "Cocaine 3082 kg", True),
+        (second, "Cocaine 520 kg", False),
+    ]
+    assert {v.quote for v in row.voices} == {"half a ton", "3,082 kilograms"}
+    page = reviewer_client.get(change_url(operation)).content.decode()
+    assert "Sources disagree." in page
+    assert "Radio Norte:" in page
+
+    field_decide(operation=operation, key="item-1", decision=Decision.ACCEPTED, by=reviewer, source_id=second.pk)
+
+    kilos = sorted(operation.evidence_items.values_list("quantity_kg", flat=True))
+    assert [f"{k.normalize():f}" for k in kilos] == ["520", "3082"]
+    decision = FieldDecision.objects.get(field="item-1")
+    assert (decision.source, decision.proposed["quantity_kg"]) == (second, "520")
+
+
+def test_decisions_do_not_stop_a_reviewer_verifying_what_they_only_accepted(drafted, reviewer):
+    operation, _ = drafted
+    field_accept_all(operation=operation, by=reviewer)
+    operation_verify(operation=operation, by=reviewer)
+    operation.refresh_from_db()
+    assert operation.status == Operation.Status.VERIFIED
