@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -143,7 +143,11 @@ class OperationQuerySet(models.QuerySet):
         from django.utils import timezone
 
         cutoff = timezone.now() - timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES)
-        return Q(claimed_by__isnull=False, claimed_at__gte=cutoff)
+        claim = Q(claimed_by__isnull=False, claimed_at__gte=cutoff)
+        if settings.SEIZURES_FOUR_EYES:
+            # A reviewer who then edited the record cannot verify it: their claim holds no one back.
+            claim &= ~Q(claimed_by=F("last_edited_by"), last_edited_by__isnull=False)
+        return claim
 
     def to_review_by(self, user):
         """Needs review, nobody else is reviewing it, and (four eyes) `user` did not edit it last."""

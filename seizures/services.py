@@ -21,7 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from partners.models import OperationRemoval
@@ -115,12 +115,20 @@ def operation_claim(*, operation: Operation, by: AbstractBaseUser):
     now = timezone.now()
     lapsed = now - timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES)
     claimable = Q(claimed_by__isnull=True) | Q(claimed_by=by) | Q(claimed_at__lt=lapsed)
-    Operation.objects.filter(claimable, pk=operation.pk, status=Status.NEEDS_REVIEW).update(
+    may_verify = ~Q(last_edited_by=by)
+    if settings.SEIZURES_FOUR_EYES:
+        # Whoever made the last edit cannot verify: they neither take a claim nor keep others out.
+        claimable |= Q(claimed_by=F("last_edited_by"))
+    else:
+        may_verify = Q()
+    Operation.objects.filter(claimable, may_verify, pk=operation.pk, status=Status.NEEDS_REVIEW).update(
         claimed_by=by, claimed_at=now
     )
     current = Operation.objects.select_related("claimed_by").get(pk=operation.pk)
     operation.claimed_by, operation.claimed_at = current.claimed_by, current.claimed_at
     if current.status != Status.NEEDS_REVIEW or current.claimed_at is None or current.claimed_at < lapsed:
+        return None
+    if settings.SEIZURES_FOUR_EYES and current.claimed_by_id == current.last_edited_by_id:
         return None
     return current.claimed_by
 

@@ -26,14 +26,18 @@ def highlight(text: str, spans: list[tuple[int, int, str]], fields=(), *, prefix
     pieces = []
     for left, right in pairwise(cuts):
         labels = [label for start, end, label in spans if start <= left and right <= end]
-        # The narrowest span covering a piece is the value it most likely is.
+        # The narrowest span covering a piece is the value it most likely is; between equal
+        # spans, the field listed last (the more specific: a place before its country).
         covering = sorted(
-            ((end - start, key, label) for start, end, key, label in fields if start <= left and right <= end),
-            key=lambda entry: entry[0],
+            (
+                (end - start, -order, key, label)
+                for order, (start, end, key, label) in enumerate(fields)
+                if start <= left and right <= end
+            ),
         )
         chunk = escape(text[left:right])
         if covering:
-            keys = list(dict.fromkeys(key for _, key, _ in covering))
+            keys = list(dict.fromkeys(key for _, _, key, _ in covering))
             # Where each field's words start: an empty anchor its row links back to.
             anchors = [
                 format_html('<span class="span-anchor" id="{}{}"></span>', prefix, k) for k in keys if k not in anchored
@@ -44,7 +48,7 @@ def highlight(text: str, spans: list[tuple[int, int, str]], fields=(), *, prefix
                 mark_safe("".join(anchors)),
                 keys[0],
                 " ".join(keys),
-                "; ".join(dict.fromkeys(label for _, _, label in covering)),
+                "; ".join(dict.fromkeys(label for _, _, _, label in covering)),
                 chunk,
             )
         if labels:

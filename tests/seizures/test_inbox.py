@@ -6,7 +6,13 @@ import pytest
 from django.utils import timezone
 
 from seizures.models import Operation
-from seizures.services import operation_claim, operation_reopen, operation_submit, operation_verify
+from seizures.services import (
+    operation_claim,
+    operation_reopen,
+    operation_submit,
+    operation_update,
+    operation_verify,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +49,33 @@ def test_a_claim_lapses_and_the_next_reviewer_gets_it(reviewer, second_reviewer,
     Operation.objects.filter(pk=operation.pk).update(claimed_at=timezone.now() - datetime.timedelta(minutes=31))
 
     assert operation_claim(operation=operation, by=second_reviewer) == second_reviewer
+
+
+def test_a_reviewer_who_edits_what_they_claimed_lets_the_next_reviewer_take_it(reviewer, second_reviewer):
+    """Under the four-eyes rule the editor cannot verify their own edit, so their claim must
+    not keep it from the reviewer who can."""
+    operation = factories.cited_operation()
+    assert operation_claim(operation=operation, by=reviewer) == reviewer
+    operation.place = "Paita port terminal"
+    operation_update(operation=operation, by=reviewer)
+
+    assert operation in Operation.objects.to_review_by(second_reviewer)
+    assert operation not in Operation.objects.to_review_by(reviewer)
+    assert operation not in Operation.objects.claimed_by_user(reviewer)
+    assert operation_claim(operation=operation, by=reviewer) is None  # no claim for who cannot verify
+    assert operation_claim(operation=operation, by=second_reviewer) == second_reviewer
+    assert operation_claim(operation=operation, by=reviewer) == second_reviewer
+
+
+def test_without_four_eyes_an_edit_keeps_the_claim(reviewer, second_reviewer, settings):
+    settings.SEIZURES_FOUR_EYES = False
+    operation = factories.cited_operation()
+    operation_claim(operation=operation, by=reviewer)
+    operation.place = "Paita port terminal"
+    operation_update(operation=operation, by=reviewer)
+
+    assert operation not in Operation.objects.to_review_by(second_reviewer)
+    assert operation_claim(operation=operation, by=second_reviewer) == reviewer
 
 
 def test_verifying_ends_the_claim_and_only_operations_in_review_are_claimed(reviewer):

@@ -1,0 +1,66 @@
+"""Field-level review in a real browser: accepting and correcting the machine's proposal."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from seizures.models import Operation
+from sources.models import FieldDecision
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+
+
+def test_a_reviewer_accepts_and_corrects_fields_and_a_second_reviewer_verifies(page, demo, screenshot):
+    log_in(page, "reviewer", "demo-reviewer-pass")
+    page.get_by_role("link", name=re.compile(r"To review: 5")).click()
+    page.locator("#result_list tbody tr", has_text="Paita Port").locator("th a").click()
+    operation = Operation.objects.get(place="Paita Port")
+    review = page.locator("section.field-review")
+    expect(review).to_contain_text("0 of 10")
+
+    # The words "Paita Port" in the source lead to the place's row.
+    page.locator(".source-text a.field-span", has_text="Paita Port").click()
+    place = page.locator("#field-place")
+    expect(place).to_be_focused()
+    expect(place).to_contain_text("80%")
+
+    page.get_by_role("button", name="Accept all that the record holds").click()
+    expect(page.locator(".messagelist")).to_contain_text("Accepted 10 fields.")
+    expect(review).to_contain_text("10 of 10")
+    expect(page.locator("#field-country .decision")).to_have_text("Accepted")
+
+    # The reviewer rejects the destination, then corrects the place in the form.
+    page.get_by_role("button", name="Reject bound for").click()
+    expect(page.locator("#field-destinations .decision")).to_have_text("Rejected")
+    page.locator("#field-place").get_by_role("button", name="Edit place").click()
+    expect(page.locator("#id_place")).to_be_focused()
+    page.locator("#id_place").fill("Paita Port container terminal")
+    screenshot("field-review")
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    expect(page.locator("#field-place .decision")).to_have_text("Edited")
+    expect(page.get_by_text("another reviewer must verify this operation")).to_be_visible()
+    decisions = dict(FieldDecision.objects.filter(operation=operation).values_list("field", "decision"))
+    assert (decisions["place"], decisions["destinations"], decisions["country"]) == ("edited", "rejected", "accepted")
+    operation.refresh_from_db()
+    assert (operation.place, list(operation.destinations.all())) == ("Paita Port container terminal", [])
+
+    # A second reviewer finds it in their queue and verifies it; it leaves the queue.
+    page.context.clear_cookies()
+    log_in(page, "reviewer2", "demo-reviewer2-pass")
+    page.get_by_role("link", name=re.compile(r"To review: 5")).click()
+    page.locator("#result_list tbody tr", has_text="Paita Port container terminal").locator("th a").click()
+    page.get_by_role("button", name="Verify", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("verified")
+    expect(page.locator("#result_list tbody tr")).to_have_count(4)
+    expect(page.locator("#result_list")).not_to_contain_text("Paita Port container terminal")
+    operation.refresh_from_db()
+    assert operation.status == Operation.Status.VERIFIED
