@@ -297,6 +297,7 @@ class OperationAdmin(SimpleHistoryAdmin):
             for voice in row.voices:
                 voice_sources.setdefault(voice.source.pk, voice.source)
                 field_spans[voice.source.pk] += [(start, end, row.key, row.spec.label) for start, end in voice.spans]
+        merges_in = list(operation.merges_in.filter(undone_at__isnull=True).select_related("duplicate", "merged_by"))
         claim_holder = None
         if can_verify and operation.status == Status.NEEDS_REVIEW and request.method == "GET":
             claim_holder = services.operation_claim(operation=operation, by=user)
@@ -326,12 +327,27 @@ class OperationAdmin(SimpleHistoryAdmin):
             "likely_duplicates": []
             if operation.status in Operation.FROZEN_STATUSES or not can_verify
             else likely_duplicates(operation),
-            "merges_in": list(
-                operation.merges_in.filter(undone_at__isnull=True).select_related("duplicate", "merged_by")
-            ),
+            "merges_in": merges_in,
+            "twice_reported": self._twice_reported(operation) if merges_in else [],
             **citing_context(request, operation),
             **keyboard_context(request, operation),
         }
+
+    def _twice_reported(self, operation):
+        """The survivor's parts that still look like one thing reported twice since a merge,
+        as (kind, the two records), for the reviewer to keep one of each pair."""
+        pairs = services.possible_duplicate_parts(operation)
+        models = {"evidence_item": EvidenceItem, "detainee": Detainee, "citation": Citation}
+        wanted = defaultdict(set)
+        for pair in pairs:
+            wanted[pair["kind"]].update(pair["ids"])
+        found = {kind: models[kind].objects.in_bulk(ids) for kind, ids in wanted.items()}
+        labels = {"evidence_item": "Evidence items", "detainee": "Detainees", "citation": "Citations"}
+        return [
+            (labels[pair["kind"]], [found[pair["kind"]][pk] for pk in pair["ids"]])
+            for pair in pairs
+            if all(pk in found[pair["kind"]] for pk in pair["ids"])
+        ]
 
     def _also_reported_by(self, operation):
         """Sources the extractor found reporting this same operation after it was drafted

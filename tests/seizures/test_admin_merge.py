@@ -54,6 +54,13 @@ def test_confirming_merges_and_opens_the_survivor_which_shows_what_it_holds(clie
     assert level == "success" and "look reported twice" in text  # both hold 120 kg of cocaine
     page = client.get(change_url(survivor)).content.decode()
     assert f'Holds <a href="{change_url(duplicate)}">operation #{duplicate.pk}</a>' in page
+    items = sorted(survivor.evidence_items.values_list("pk", flat=True))
+    assert f"Evidence items #{items[0]} and #{items[1]}: Cocaine 120" in page
+
+    # Once the reviewer keeps one of the pair, the page stops flagging it.
+    survivor.evidence_items.filter(pk=items[1]).delete()
+    page = client.get(change_url(survivor)).content.decode()
+    assert "Possibly reported twice" not in page
 
 
 @pytest.mark.parametrize("count", [1, 3])
