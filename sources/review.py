@@ -4,7 +4,8 @@
     field_decide(operation=op, key="place", decision="accept", source_id=3, by=user)
     field_accept_all(operation=op, by=user)
 
-Every source whose newest extraction run proposed the operation is a *voice*: for each field
+Every source whose newest extraction run proposed the operation (or an operation merged into
+it) is a *voice*: for each field
 (`FIELDS`, plus one `item-N` per proposed evidence item) it gives a value, a confidence and the
 spans of text it read them from. The page shows each field's voices next to the record's
 value; where two sources give different values, each is shown with its quote and the reviewer
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 
@@ -396,11 +397,14 @@ def _frozen(value):
 
 
 def current_proposals(operation: Operation) -> list[OperationProposal]:
-    """The proposals of this operation from the newest extraction run of each source (a
-    source re-extracted since, whose newest run no longer proposes it, has none)."""
+    """The proposals of this operation, and of the operations merged into it, from the newest
+    extraction run of each source (a source re-extracted since, whose newest run no longer
+    proposes it, has none)."""
     newest_run = ExtractionRun.objects.filter(source=OuterRef("run__source")).order_by("-created_at", "-pk")
     return list(
-        OperationProposal.objects.filter(operation=operation, run=Subquery(newest_run.values("pk")[:1]))
+        OperationProposal.objects.filter(
+            Q(operation=operation) | Q(operation__merged_into=operation), run=Subquery(newest_run.values("pk")[:1])
+        )
         .exclude(outcome=OperationProposal.Outcome.SKIPPED)
         .select_related("run__source")
         .defer("run__output")
@@ -495,8 +499,8 @@ def _check(operation: Operation, by, expected_version: int | None) -> Operation:
 
 
 def _record_decision(operation, key, decision, source, value, by) -> FieldDecision:
-    row, _ = FieldDecision.objects.get_or_create(
-        operation=operation, field=key, defaults={"decision": decision, "decided_by": by}
+    row = FieldDecision.objects.filter(operation=operation, field=key).first() or FieldDecision(
+        operation=operation, field=key
     )
     row.decision, row.source, row.proposed, row.decided_by = decision, source, value, by
     row._history_user = by

@@ -25,7 +25,7 @@ from seizures.duplicates import duplicate_merge, duplicate_reject, likely_duplic
 from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.vocabularies import DrugType, EvidenceCategory
 from sources.highlight import sources_panel
-from sources.models import Citation, OperationProposal
+from sources.models import Citation, FieldDecision, OperationProposal
 from sources.review import field_accept_all, field_decide, field_reviews, record_edits, review_progress
 
 Status = Operation.Status
@@ -388,7 +388,8 @@ class OperationAdmin(SimpleHistoryAdmin):
         personal_ok = request.user.has_perm("seizures.view_personal_data")
         kinds = {"+": "created", "~": "changed", "-": "deleted"}
         rows = []
-        for label, model in (("Evidence item", EvidenceItem), ("Detainee", Detainee), ("Citation", Citation)):
+        parts = [("Evidence item", EvidenceItem), ("Detainee", Detainee), ("Citation", Citation)]
+        for label, model in [*parts, ("Field decision", FieldDecision)]:
             records = model.history.filter(operation_id=object_id).select_related("history_user")
             tracked = [f for f in model.history.model._meta.fields if f.name in {g.name for g in model._meta.fields}]
             previous = {}

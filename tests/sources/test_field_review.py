@@ -37,7 +37,7 @@ def paita(text, *, kg=3082, place="Paita Port", agencies=("DIRANDRO",)):
             items=[
                 drug(
                     text,
-                    next(p for p in ("3,082 kilograms", "half a ton", "517 kilograms") if p in text),
+                    next(p for p in ("3,082 kilograms", "half a ton", "1,200 kilograms") if p in text),
                     "cocaine",
                     kg,
                 )
@@ -335,3 +335,35 @@ def test_decisions_do_not_stop_a_reviewer_verifying_what_they_only_accepted(draf
     operation_verify(operation=operation, by=reviewer)
     operation.refresh_from_db()
     assert operation.status == Operation.Status.VERIFIED
+
+
+def test_after_a_merge_the_survivor_hears_the_duplicate_s_source_too(drafted, fake, reviewer):
+    from seizures.services import operation_merge
+
+    survivor, first = drafted
+    other_text = "Police found 1,200 kilograms of cocaine in Paita harbour on 11 February."
+    # Another place and another weight: not matched to the first, so a second draft.
+    fake.script = lambda text: paita(text, kg=1200, place="Paita harbour")
+    second = source_ingest(by=None, source=source_from_text(other_text, outlet="Radio Norte")).source
+    duplicate = Operation.objects.get(proposals__run__source=second)
+    assert duplicate != survivor
+
+    operation_merge(survivor=survivor, duplicate=duplicate, by=reviewer)
+
+    row = rows_by_key(survivor)["item-1"]
+    assert row.disagree
+    assert {(v.source, v.display) for v in row.voices} == {(first, "Cocaine 3082 kg"), (second, "Cocaine 1200 kg")}
+    assert rows_by_key(survivor)["place"].disagree
+    assert not rows_by_key(survivor)["country"].disagree
+
+
+def test_decisions_are_in_the_operation_s_history(drafted, reviewer, reviewer_client):
+    operation, _ = drafted
+    field_decide(operation=operation, key="place", decision=Decision.ACCEPTED, by=reviewer)
+
+    response = reviewer_client.get(reverse("admin:seizures_operation_history", args=[operation.pk]))
+
+    rows = [row for row in response.context["related_history"] if row["record"].startswith("Field decision")]
+    assert len(rows) == 1
+    changes = {c["field"]: c["new"] for c in rows[0]["changes"]}
+    assert (changes["field"], changes["decision"]) == ("place", "accepted")
