@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.dateparse import parse_date
@@ -524,7 +525,13 @@ def field_decide(
     record = Record.of(current)
     holds = record.holds(key, proposed.value)
     if decision == Decision.ACCEPTED and not holds:
-        _apply(current, record, key, proposed.value, by=by, reason=f"accepted the proposed {spec.label.lower()}")
+        try:
+            _apply(current, record, key, proposed.value, by=by, reason=f"accepted the proposed {spec.label.lower()}")
+        except ValidationError as error:
+            # Rolled back with the transaction: the value cannot stand on this record as it is.
+            raise DecisionError(
+                f"The proposed {spec.label.lower()} cannot be taken: {' '.join(error.messages)}"
+            ) from None
     elif decision == Decision.REJECTED:
         if spec.required:
             raise DecisionError(f"{spec.label} is required: correct it in the form instead of rejecting it.")

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -367,3 +368,32 @@ def test_decisions_are_in_the_operation_s_history(drafted, reviewer, reviewer_cl
     assert len(rows) == 1
     changes = {c["field"]: c["new"] for c in rows[0]["changes"]}
     assert (changes["field"], changes["decision"]) == ("place", "accepted")
+
+
+def test_a_proposed_value_the_record_cannot_take_is_refused_with_nothing_changed(fake, reviewer):
+    from sources.extraction import Extracted, ExtractedItem
+
+    def unitless(text):
+        # A number with no unit: ingestion leaves the item out, and says so.
+        start = text.index("3,082")
+        item = ExtractedItem(
+            category="drug",
+            start=start,
+            end=start + 5,
+            confidence=0.4,
+            drug_type=Extracted("cocaine", start, start + 5),
+            quantity=Extracted(Decimal("3082"), start, start + 5),
+        )
+        return [proposal(text, PAITA, date=FEB_11, place="Paita Port", items=[item])]
+
+    fake.script = unitless
+    operation = Operation.objects.get(proposals__run=source_ingest(by=None, source=source_from_text(TEXT)).run)
+    assert operation.evidence_items.count() == 0
+    version = operation.version
+
+    with pytest.raises(WorkflowError, match="cannot be taken: Give the unit"):
+        field_decide(operation=operation, key="item-1", decision=Decision.ACCEPTED, by=reviewer)
+
+    operation.refresh_from_db()
+    assert (operation.evidence_items.count(), operation.version, operation.last_edited_by) == (0, version, None)
+    assert not FieldDecision.objects.exists()
