@@ -63,9 +63,11 @@ def sources_panel(citations, extra_sources=(), field_spans=None) -> list[dict]:
     quotes highlighted, and the spans of `field_spans` ({source id: [(start, end, key,
     label)]}) linked to the field review."""
     by_source: dict[int, dict] = {}
+    # Sources in the order they were first cited, whatever the citations' order.
+    for citation in sorted(citations, key=lambda c: c.pk):
+        by_source.setdefault(citation.source_id, {"source": citation.source, "citations": []})
     for citation in citations:
-        entry = by_source.setdefault(citation.source_id, {"source": citation.source, "citations": []})
-        entry["citations"].append(citation)
+        by_source[citation.source_id]["citations"].append(citation)
     for source in extra_sources:
         by_source.setdefault(source.pk, {"source": source, "citations": []})
     field_spans = field_spans or {}

@@ -397,3 +397,17 @@ def test_a_proposed_value_the_record_cannot_take_is_refused_with_nothing_changed
     operation.refresh_from_db()
     assert (operation.evidence_items.count(), operation.version, operation.last_edited_by) == (0, version, None)
     assert not FieldDecision.objects.exists()
+
+
+def test_the_page_shows_sources_in_the_order_they_were_first_cited(fake, reviewer_client):
+    first = source_ingest(by=None, source=source_from_text(f"From our correspondent in Piura. {TEXT}")).source
+    operation = Operation.objects.get(citations__source=first)
+    # The second report is cited from its first character, before the first's quote starts.
+    other_text = "More than half a ton of cocaine was found at Paita Port on 11 February."
+    fake.script = lambda text: paita(text, kg=520)
+    second = source_ingest(by=None, source=source_from_text(other_text, outlet="Radio Norte")).source
+    assert operation.citations.get(source=second).start < operation.citations.get(source=first).start
+
+    panel = reviewer_client.get(change_url(operation)).context["sources_panel"]
+
+    assert [entry["source"] for entry in panel] == [first, second]
