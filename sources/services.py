@@ -4,7 +4,7 @@ or removing one counts as an edit of that operation (and sends a verified one ba
 from django.db import transaction
 
 from seizures.services import operation_refresh_newest_source, operation_touch
-from sources.models import Citation, Source
+from sources.models import AttachedSource, Citation, Source
 
 
 @transaction.atomic
@@ -68,3 +68,15 @@ def source_update(*, by, source: Source) -> Source:
     source.save()
     operation_refresh_newest_source(operation_ids=source.citations.values_list("operation_id", flat=True).distinct())
     return source
+
+
+@transaction.atomic
+def source_attach(*, by, operation, source: Source) -> bool:
+    """Put `source` beside `operation` on its page, to cite from. False if it was already
+    there (cited by the operation, or put beside it before). Not an edit of the operation:
+    only a citation from the source is."""
+    if Citation.objects.filter(source=source, operation=operation).exists():
+        return False
+    # get_or_create: another editor may be putting it beside the operation right now.
+    _, created = AttachedSource.objects.get_or_create(operation=operation, source=source, defaults={"added_by": by})
+    return created

@@ -27,7 +27,7 @@ from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.services import EDIT_PERMISSION, WorkflowError
 from sources.ingestion import DuplicateSourceError, IngestError, describe_run, source_from_text, source_ingest
 from sources.models import AttachedSource, Citation, Source, citable_fields
-from sources.services import citation_create
+from sources.services import citation_create, source_attach
 
 Status = Operation.Status
 CITE_PERMISSION = "sources.add_citation"
@@ -301,16 +301,13 @@ def _add_source(*, by, operation, text, url, kind, outlet, title, published) -> 
         result = source_ingest(by=by, source=source)
     except DuplicateSourceError as duplicate:
         source = duplicate.existing
-        already = sources_beside(operation).filter(pk=source.pk).exists()
-        if not already:
-            # get_or_create: another editor may be putting it beside the operation right now.
-            AttachedSource.objects.get_or_create(operation=operation, source=source, defaults={"added_by": by})
-        where = "already beside this operation" if already else "now beside this operation"
+        attached = source_attach(by=by, operation=operation, source=source)
+        where = "now beside this operation" if attached else "already beside this operation"
         return (
             source,
             f"This {duplicate.same} is already source #{source.pk} ({source}), {where}. Nothing new was created.",
         )
-    AttachedSource.objects.create(operation=operation, source=source, added_by=by)
+    source_attach(by=by, operation=operation, source=source)
     language = f"language {source.language}" if source.language else "language not detected: set it on its page"
     return source, f"Source #{source.pk} added beside this operation ({language}). {describe_run(result.run)}"
 
