@@ -72,11 +72,9 @@ def source_update(*, by, source: Source) -> Source:
 
 @transaction.atomic
 def source_attach(*, by, operation, source: Source) -> bool:
-    """Put `source` beside `operation` on its page, to cite from. False if it was already
-    there (cited by the operation, or put beside it before). Not an edit of the operation:
-    only a citation from the source is."""
-    if Citation.objects.filter(source=source, operation=operation).exists():
-        return False
+    """Put `source` beside `operation` on its page, to cite from (kept even once the source
+    is cited, so the page says who put it there). False if it had been put there before. Not
+    an edit of the operation: only a citation from the source is."""
     # get_or_create: another editor may be putting it beside the operation right now.
     _, created = AttachedSource.objects.get_or_create(operation=operation, source=source, defaults={"added_by": by})
     return created

@@ -301,8 +301,10 @@ def _add_source(*, by, operation, text, url, kind, outlet, title, published) -> 
         result = source_ingest(by=by, source=source)
     except DuplicateSourceError as duplicate:
         source = duplicate.existing
-        attached = source_attach(by=by, operation=operation, source=source)
-        where = "now beside this operation" if attached else "already beside this operation"
+        already = sources_beside(operation).filter(pk=source.pk).exists()
+        if not already:
+            source_attach(by=by, operation=operation, source=source)
+        where = "already beside this operation" if already else "now beside this operation"
         return (
             source,
             f"This {duplicate.same} is already source #{source.pk} ({source}), {where}. Nothing new was created.",

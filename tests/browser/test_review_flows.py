@@ -47,7 +47,7 @@ def test_a_reviewer_cannot_verify_what_they_edited_themselves(page, demo, screen
     operation = demo[0]
     log_in(page, "reviewer2", "demo-reviewer2-pass")
     page.goto(f"/admin/seizures/operation/{operation.pk}/change/")
-    page.get_by_label("Place").fill("Paita port terminal")
+    page.locator("#id_place").fill("Paita port terminal")
     page.get_by_role("button", name="Save and continue editing").click()
 
     expect(page.get_by_text("You made the last edit, so another reviewer must verify this operation.")).to_be_visible()
