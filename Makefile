@@ -42,7 +42,22 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: setup-dev $(CHROMIUM)
+# axe-core, the accessibility engine the browser tests inject into pages, comes from the npm
+# registry at the version package-lock.json pins (with its checksum), into ./node_modules. npm
+# comes with this machine's Node.js; where it is missing, Debian's package brings it.
+NPM := $(shell command -v npm || echo /usr/bin/npm)
+$(NPM):
+	@echo "Installing Debian's npm package for the accessibility tests"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
+
+# Touched: whatever dates npm gives the files it unpacks, only a newer lock file reinstalls.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json | $(NPM)
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: setup-dev $(CHROMIUM) $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup-dev
@@ -61,4 +76,4 @@ eval: setup
 	$(BIN)/python $(CORPUS)/score.py --gold $(CORPUS_DEV) --pred var/predictions.json
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

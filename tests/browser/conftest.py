@@ -56,10 +56,10 @@ def page(live_server):
 
 @pytest.fixture
 def screenshot(page):
-    def take(name: str) -> Path:
+    def take(name: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take
