@@ -26,7 +26,7 @@ from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.vocabularies import DrugType, EvidenceCategory
 from sources.highlight import sources_panel
 from sources.models import Citation, FieldDecision, OperationProposal
-from sources.review import field_accept_all, field_decide, field_reviews, record_edits, review_progress
+from sources.review import field_accept_all, field_decide, field_reviews, record_edits, review_progress, spec_of
 
 Status = Operation.Status
 
@@ -483,8 +483,7 @@ class OperationAdmin(SimpleHistoryAdmin):
         except services.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(change_url + f"#field-{key}")
-        label = key.replace("_", " ")
-        self.message_user(request, f"{label.capitalize()}: {done.get_decision_display().lower()}.", messages.SUCCESS)
+        self.message_user(request, f"{spec_of(key).label}: {done.get_decision_display().lower()}.", messages.SUCCESS)
         return HttpResponseRedirect(change_url + f"#field-{key}")
 
     def duplicate_view(self, request, object_id, other_id, decision):

@@ -44,6 +44,7 @@
   });
 
   window.addEventListener("DOMContentLoaded", function () {
-    if (location.hash.startsWith("#field-")) flash(document.getElementById(location.hash.slice(1)));
+    const landed = location.hash.startsWith("#field-") && document.getElementById(location.hash.slice(1));
+    if (landed && landed.matches(".field-row")) flash(landed);
   });
 })();

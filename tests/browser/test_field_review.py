@@ -36,6 +36,9 @@ def test_a_reviewer_accepts_and_corrects_fields_and_a_second_reviewer_verifies(p
     expect(page.locator(".messagelist")).to_contain_text("Accepted 10 fields.")
     expect(review).to_contain_text("10 of 10")
     expect(page.locator("#field-country .decision")).to_have_text("Accepted")
+    # The page as the README shows it: the proposal and the decisions beside the source.
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot("review-page", full_page=False)
 
     # The reviewer rejects the destination, then corrects the place in the form.
     page.get_by_role("button", name="Reject bound for").click()
