@@ -22,20 +22,15 @@ WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # (rule id, CSS selector of the elements it is not checked on, why). Empty is the goal.
 TABULAR_CELLS = ".inline-group .tabular tbody td"
 EXEMPT: list[tuple[str, str, str]] = [
-    # Django's tabular inline template (admin/edit_inline/tabular.html) names each column in
-    # a <th> but gives the inputs of its rows no <label>. The fix is a copy of that template
-    # with a visually hidden label in each cell, which is not done yet.
-    ("label", f"{TABULAR_CELLS} :is(input, textarea)", "Django's tabular inline: inputs without a label"),
-    ("select-name", f"{TABULAR_CELLS} select", "Django's tabular inline: selects without a label"),
+    # Select2 4.0 (vendored by Django's admin for its autocomplete widgets) names its box after
+    # the chosen value (empty, in an inline's new row, it has no name), marks up its multiple
+    # choice box with a list that holds a non-item, and has a search box without a label (the
+    # field's <label> points at the <select> it hides). Django ships it as it is.
     (
         "aria-input-field-name",
         f"{TABULAR_CELLS} :is(.select2-selection, .select2-selection__rendered)",
-        "Select2 (the admin's autocomplete) names its box after the chosen value; empty, in a "
-        "tabular inline's row, it has no name",
+        "Select2's box, empty, in a tabular inline's row",
     ),
-    # Select2 4.0 (vendored by Django's admin for its autocomplete widgets) marks up its
-    # multiple choice box with a list that holds a non-item, and a search box without a label
-    # (the field's <label> points at the <select> it hides). Django ships it as it is.
     ("list", ".select2-selection--multiple > ul", "Select2's multiple choice box"),
     ("label", ".select2-search__field", "Select2's search box"),
 ]
@@ -101,6 +96,7 @@ def test_the_login_page_is_accessible(page, color_scheme):
         pytest.param("/admin/seizures/operation/", id="queue"),
         pytest.param("/admin/seizures/operation/{pk}/change/", id="review"),
         pytest.param("/admin/seizures/operation/{pk}/history/", id="history"),
+        pytest.param("/overview/", id="overview-empty"),
     ],
 )
 def test_the_reviewers_pages_are_accessible(page, color_scheme, demo_draft, path):
@@ -114,4 +110,21 @@ def test_the_review_page_is_accessible_with_the_keyboard_help_open(page, demo_dr
     page.goto(f"/admin/seizures/operation/{demo_draft.pk}/change/")
     page.keyboard.press("?")
     page.get_by_role("dialog", name="Keyboard shortcuts").wait_for()
+    assert_accessible(page)
+
+
+def test_the_review_page_is_accessible_with_the_editor_s_forms_open(page, color_scheme, demo_draft):
+    log_in(page, "editor", "demo-editor-pass")
+    page.goto(f"/admin/seizures/operation/{demo_draft.pk}/change/")
+    for summary in page.locator(".review-sources details > summary").all():
+        summary.click()
+    assert page.locator(".review-sources details[open]").count() >= 2
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("query", ["", "?drug=cocaine&country=PE", "?date_from=2021-02-20&date_to=2021-02-01"])
+def test_the_overview_is_accessible_with_its_map_and_chart(page, color_scheme, query):
+    call_command("load_demo", verify=True, verbosity=0)
+    log_in(page, "reviewer", "demo-reviewer-pass")
+    page.goto(f"/overview/{query}")
     assert_accessible(page)
