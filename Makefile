@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrations-check setup setup-dev demo eval clean
+.PHONY: run test lint migrations-check setup setup-dev demo eval screenshots clean
 
 # A fresh venv with a current pip: the stock pip 23 mis-resolves some extras (lxml's, which
 # trafilatura needs), so it is upgraded before anything is installed.
@@ -59,6 +59,12 @@ $(AXE): package.json package-lock.json | $(NPM)
 
 test: setup-dev $(CHROMIUM) $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The README's pictures of the review page and the overview, as the browser tests take them.
+screenshots: setup-dev $(CHROMIUM) $(AXE)
+	$(BIN)/python -m pytest -q tests/browser/test_field_review.py tests/browser/test_overview.py
+	mkdir -p docs/screenshots
+	cp var/screenshots/review-page.png var/screenshots/overview.png docs/screenshots/
 
 lint: setup-dev
 	$(BIN)/ruff check .
