@@ -54,9 +54,16 @@ def page(live_server):
         connections.close_all()
 
 
+TAKEN: dict[str, str] = {}
+
+
 @pytest.fixture
-def screenshot(page):
+def screenshot(page, request):
     def take(name: str, *, full_page: bool = True) -> Path:
+        # One flow, one picture: a name taken twice in a run would leave the README showing
+        # whichever flow ran last.
+        owner = TAKEN.setdefault(name, request.node.nodeid)
+        assert owner == request.node.nodeid, f"Screenshot {name!r} is already taken by {owner}."
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=full_page)

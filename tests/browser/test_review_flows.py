@@ -34,7 +34,7 @@ def test_a_reviewer_verifies_a_demo_draft_from_the_inbox_and_it_leaves_the_queue
 
     expect(page.get_by_text("You are reviewing this operation")).to_be_visible()
     expect(page.locator(".source-text mark").first).to_be_visible()  # the cited sentence, highlighted
-    screenshot("review-page")
+    screenshot("opened-from-inbox")
     page.get_by_role("button", name="Verify", exact=True).click()
 
     expect(page.locator(".messagelist")).to_contain_text("verified")
