@@ -25,6 +25,18 @@ def editor(db):
 
 
 @pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def operation(db):
     """An operation in review with an item and a citation, ready to verify."""
     return factories.cited_operation()

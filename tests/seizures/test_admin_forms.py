@@ -33,12 +33,6 @@ def operation(db):
     return Operation.objects.get(pk=operation.pk)
 
 
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
 def change_url(operation):
     return f"/admin/seizures/operation/{operation.pk}/change/"
 

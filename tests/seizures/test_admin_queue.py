@@ -19,12 +19,6 @@ QUEUE = "/admin/seizures/operation/"
 Status = Operation.Status
 
 
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
 def seized(*, items=(("cocaine", "600"), ("cocaine", "300")), detainees=2, citations=1, **kwargs) -> Operation:
     """An operation in review with drug items of the given kilograms, detainees and citations
     (each from its own source)."""

@@ -14,12 +14,6 @@ Status = Operation.Status
 QUEUE = "/admin/seizures/operation/"
 
 
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
 def request_by(user):
     request = RequestFactory().get("/")
     request.user = user

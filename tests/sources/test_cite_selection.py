@@ -36,12 +36,6 @@ def source(operation):
     return source
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def page(operation) -> str:
     return f"/admin/seizures/operation/{operation.pk}/change/"
 

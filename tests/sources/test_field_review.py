@@ -48,12 +48,6 @@ def paita(text, *, kg=3082, place="Paita Port", agencies=("DIRANDRO",)):
 
 
 @pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
-@pytest.fixture
 def fake(settings):
     with fake_extractor.installed(settings) as extractor:
         extractor.script = paita

@@ -41,12 +41,6 @@ def fake(settings):
         yield fake
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def fields(**overrides):
     data = {
         "kind": "article",
