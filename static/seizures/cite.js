@@ -27,8 +27,6 @@
   const supports = document.getElementById("cite-supports");
   const field = document.getElementById("cite-field");
   const fieldsByKind = JSON.parse(document.getElementById("cite-fields").textContent);
-  const recordForm = document.getElementById("operation_form");
-  let recordAtLoad = null; // the record form as the page's own scripts leave it
   const HINT = hint.textContent;
 
   let selected = null; // the last selection made in a source text, as the form would take it
@@ -134,10 +132,6 @@
     }
   }
 
-  function serialise(element) {
-    return new URLSearchParams(new FormData(element)).toString();
-  }
-
   // The marks of a citation just added (#citation-12) or the source just added (#source-3),
   // brought into view: the redirect after saving points at them.
   function revealNew() {
@@ -210,7 +204,7 @@
   });
   form.addEventListener("submit", (event) => {
     // Citing reloads the page: say so before edits not yet saved in the record are lost.
-    if (recordForm && recordAtLoad !== null && serialise(recordForm) !== recordAtLoad) {
+    if (window.seizuresRecordForm.hasUnsavedEdits()) {
       const go = window.confirm("The record has changes you have not saved; citing reloads the page and they will be lost. Cite anyway?");
       if (!go) {
         event.preventDefault();
@@ -221,9 +215,6 @@
   });
   window.addEventListener("pageshow", () => {
     form.querySelector('button[type="submit"]').disabled = false; // back to a page kept in memory
-  });
-  window.addEventListener("load", () => {
-    if (recordForm) recordAtLoad = serialise(recordForm);
   });
 
   // The field review links words of the text to its rows; dragged, a link would be carried

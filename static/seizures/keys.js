@@ -9,7 +9,6 @@
   const help = document.getElementById("keyboard-help");
   const hint = bar && bar.querySelector(".keyboard-hint");
   const reviewColumn = document.querySelector(".review-side");
-  const recordForm = document.getElementById("operation_form");
   const rejectReason = document.getElementById("reject-reason");
   const verifyButton = document.querySelector('.review-actions button[value="verify"]');
 
@@ -19,16 +18,9 @@
   }
 
   // Edits not yet saved: leaving or verifying would drop them, so the keys ask first.
-  // (Select2's autocompletes report through jQuery, not these events: they go unnoticed.)
-  let unsaved = false;
-  if (recordForm) {
-    const mark = () => { unsaved = true; };
-    recordForm.addEventListener("input", mark);
-    recordForm.addEventListener("change", mark);
-    recordForm.addEventListener("submit", () => { unsaved = false; });
-  }
   function mayDropEdits(what) {
-    return !unsaved || window.confirm(`Your changes to the record are not saved. ${what} anyway?`);
+    return !window.seizuresRecordForm.hasUnsavedEdits()
+      || window.confirm(`Your changes to the record are not saved. ${what} anyway?`);
   }
   if (bar) {
     bar.querySelectorAll("a[rel]").forEach((link) => {

@@ -166,3 +166,20 @@ def test_j_and_k_move_between_the_proposed_fields_and_a_accepts_one(page, queue)
     assert FieldDecision.objects.get(operation_id=queue[0], field=key).decision == "accepted"
     # Back on the page at that row, with the focus on it: j and k go on from there.
     expect(page.locator(f'.field-row[data-field="{key}"]')).to_be_focused()
+
+
+def test_a_change_made_in_an_autocomplete_counts_as_unsaved_too(page, queue):
+    """The admin's autocompletes (Select2) report through jQuery, not DOM events: the check
+    compares the whole form with how it loaded, so clearing one is noticed."""
+    log_in(page, *REVIEWER)
+    page.goto(change_url(queue[0]))
+    page.locator("#id_subdivision").locator("xpath=..").locator(".select2-selection__clear").click()
+    page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("n")
+
+    assert asked and "not saved" in asked[0]
+    assert page.url.endswith(change_url(queue[0]))
