@@ -477,14 +477,21 @@ class DecisionError(services.WorkflowError):
     pass
 
 
-def _voice(operation: Operation, key: str, source_id: int | None) -> tuple[Source, Proposed]:
-    """The current proposal of `key` by `source_id` (the first source that proposes it if none)."""
+def _voices(operation: Operation, key: str) -> list[tuple[Source, Proposed]]:
+    """Every current proposal of `key`, with its source."""
+    voices = []
     for proposal in current_proposals(operation):
-        if source_id is not None and proposal.run.source_id != source_id:
-            continue
         values = proposed_values(proposal.data)
         if key in values:
-            return proposal.run.source, values[key]
+            voices.append((proposal.run.source, values[key]))
+    return voices
+
+
+def _voice(voices: list[tuple[Source, Proposed]], source_id: int | None) -> tuple[Source, Proposed]:
+    """The proposal of `source_id` among `voices` (the first if none is named)."""
+    for source, proposed in voices:
+        if source_id is None or source.pk == source_id:
+            return source, proposed
     raise DecisionError("That proposal is no longer current: the source was extracted again. Reload the page.")
 
 
@@ -521,12 +528,18 @@ def field_decide(
     if decision not in (Decision.ACCEPTED, Decision.REJECTED):
         raise DecisionError("A field is accepted or rejected here; edit it in the form.")
     current = _check(operation, by, expected_version)
-    source, proposed = _voice(current, key, source_id)
+    voices = _voices(current, key)
+    source, proposed = _voice(voices, source_id)
     record = Record.of(current)
     holds = record.holds(key, proposed.value)
     if decision == Decision.ACCEPTED and not holds:
+        # Where sources disagree, picking one value replaces the others' on the record.
+        others = [
+            p.value for s, p in voices if _frozen(p.value) != _frozen(proposed.value) and record.holds(key, p.value)
+        ]
+        reason = f"accepted the proposed {spec.label.lower()}" + (f" of {source}" if others else "")
         try:
-            _apply(current, record, key, proposed.value, by=by, reason=f"accepted the proposed {spec.label.lower()}")
+            _apply(current, record, key, proposed.value, replacing=others, by=by, reason=reason)
         except ValidationError as error:
             # Rolled back with the transaction: the value cannot stand on this record as it is.
             raise DecisionError(
@@ -570,8 +583,9 @@ def record_edits(*, operation: Operation, changed_fields: list[str], by) -> None
             _record_decision(operation, row.key, Decision.EDITED, voice.source, voice.value, by)
 
 
-def _apply(operation: Operation, record: Record, key: str, value, *, by, reason: str) -> None:
-    """Give the record the proposed `value` for `key`: an edit, through the services."""
+def _apply(operation: Operation, record: Record, key: str, value, *, replacing=(), by, reason: str) -> None:
+    """Give the record the proposed `value` for `key` in place of the values `replacing` (other
+    sources' proposals the record holds): an edit, through the services."""
     if key in ("date_start", "date_end", "place"):
         setattr(operation, key, parse_date(value) if key != "place" else value)
         operation.full_clean(exclude=["status"], validate_unique=False)
@@ -598,32 +612,50 @@ def _apply(operation: Operation, record: Record, key: str, value, *, by, reason:
     if key in ("agencies", "destinations", "transit"):
         model = Agency if key == "agencies" else Country
         lookup = "code__in"
-        targets = list(model.objects.filter(**{lookup: value}))
-        getattr(operation, key).add(*targets)
+        related = getattr(operation, key)
+        replaced = {code for other in replacing for code in other} - set(value)
+        related.remove(*related.filter(code__in=replaced))
+        related.add(*model.objects.filter(**{lookup: value}))
     elif key == "detainees":
+        # The chosen counts, for the nationalities the chosen and the replaced values name.
+        wanted = {**{code: 0 for other in replacing for code in other}, **value}
         have = Counter(d.nationality_id or "" for d in record.detainees)
-        for code, count in value.items():
+        for code, count in wanted.items():
             for _ in range(count - have.get(code, 0)):
                 detainee = Detainee(operation=operation, nationality_id=code or None)
                 detainee._history_user = by
                 detainee.save()
-    elif key.startswith(ITEM_PREFIX):
-        unit = value["unit"]
-        is_cash = value["category"] == EvidenceCategory.CASH
-        item = EvidenceItem(
-            operation=operation,
-            category=value["category"],
-            drug_type=value["drug_type"],
-            form=value["form"],
-            quantity=Decimal(value["quantity"]) if value["quantity"] else None,
-            unit="" if is_cash else unit,
-            currency=unit if is_cash else "",
-            quantity_kg=Decimal(value["quantity_kg"]) if value["quantity_kg"] else None,
+        extra = Counter(
+            {code: have.get(code, 0) - count for code, count in wanted.items() if have.get(code, 0) > count}
         )
+        _delete_plain_detainees(record, extra, by=by)
+    elif key.startswith(ITEM_PREFIX):
+        # The item another source's value is on, corrected (its citations stay with it), or a new one.
+        item = next((i for i in record.items if _record_item_value(i) in replacing), None)
+        item = item or EvidenceItem(operation=operation)
+        is_cash = value["category"] == EvidenceCategory.CASH
+        item.category, item.drug_type, item.form = value["category"], value["drug_type"], value["form"]
+        item.quantity = Decimal(value["quantity"]) if value["quantity"] else None
+        item.unit, item.currency = ("", value["unit"]) if is_cash else (value["unit"], "")
+        item.quantity_kg = Decimal(value["quantity_kg"]) if value["quantity_kg"] else None
         item.full_clean(exclude=["operation"])
         item._history_user = by
         item.save()
     services.operation_touch(operation=operation, by=by, reason=reason)
+
+
+def _delete_plain_detainees(record: Record, counts: Counter, *, by) -> None:
+    """Delete up to `counts[code]` detainees of each nationality, among the rows that say
+    nothing more than their nationality: a name or a role someone entered is not the machine's
+    to take away."""
+    counts = Counter(counts)
+    for detainee in record.detainees:
+        code = detainee.nationality_id or ""
+        plain = not (detainee.name or detainee.age or detainee.sex or detainee.role)
+        if plain and counts[code] > 0:
+            counts[code] -= 1
+            detainee._history_user = by
+            detainee.delete()
 
 
 def _remove(operation: Operation, record: Record, key: str, value, *, by, reason: str) -> None:
@@ -636,16 +668,7 @@ def _remove(operation: Operation, record: Record, key: str, value, *, by, reason
         related = getattr(operation, key)
         related.remove(*related.filter(code__in=value))
     elif key == "detainees":
-        # Only rows that say nothing more than their nationality: a name or a role someone
-        # entered is not the machine's to take away.
-        remove = Counter(value)
-        for detainee in record.detainees:
-            code = detainee.nationality_id or ""
-            plain = not (detainee.name or detainee.age or detainee.sex or detainee.role)
-            if plain and remove[code] > 0:
-                remove[code] -= 1
-                detainee._history_user = by
-                detainee.delete()
+        _delete_plain_detainees(record, Counter(value), by=by)
     elif key.startswith(ITEM_PREFIX):
         item = next(item for item in record.items if _record_item_value(item) == value)
         item._history_user = by

@@ -316,12 +316,16 @@ def test_where_sources_disagree_each_value_is_shown_with_its_quote_and_the_revie
     assert "Sources disagree." in page
     assert "Radio Norte:" in page
 
+    item = operation.evidence_items.get()
     field_decide(operation=operation, key="item-1", decision=Decision.ACCEPTED, by=reviewer, source_id=second.pk)
 
-    kilos = sorted(operation.evidence_items.values_list("quantity_kg", flat=True))
-    assert [f"{k.normalize():f}" for k in kilos] == ["520", "3082"]
+    # The reviewer's pick replaces the other source's value: the same item, corrected.
+    corrected = operation.evidence_items.get()
+    assert (corrected.pk, f"{corrected.quantity_kg.normalize():f}") == (item.pk, "520")
     decision = FieldDecision.objects.get(field="item-1")
     assert (decision.source, decision.proposed["quantity_kg"]) == (second, "520")
+    row = rows_by_key(operation)["item-1"]
+    assert [(v.source, v.on_record) for v in row.voices if v.on_record] == [(second, True)]
 
 
 def test_decisions_do_not_stop_a_reviewer_verifying_what_they_only_accepted(drafted, reviewer):
@@ -405,3 +409,31 @@ def test_the_page_shows_sources_in_the_order_they_were_first_cited(fake, reviewe
     panel = reviewer_client.get(change_url(operation)).context["sources_panel"]
 
     assert [entry["source"] for entry in panel] == [first, second]
+
+
+def test_picking_one_source_s_agencies_and_detainees_replaces_the_other_s(drafted, fake, reviewer):
+    operation, first = drafted
+    other_text = "Police found 3,082 kilograms of cocaine at Paita Port on 11 February; three Peruvians were held."
+    fake.script = lambda text: [
+        proposal(
+            text,
+            text,
+            date=FEB_11,
+            place="Paita Port",
+            agencies=["PNP"],
+            nationalities={"PE": 3},
+            items=[drug(text, "3,082 kilograms", "cocaine", 3082)],
+        )
+    ]
+    second = source_ingest(by=None, source=source_from_text(other_text, outlet="Radio Norte")).source
+    rows = rows_by_key(operation)
+    assert rows["agencies"].disagree and rows["detainees"].disagree and not rows["item-1"].disagree
+
+    field_decide(operation=operation, key="agencies", decision=Decision.ACCEPTED, by=reviewer, source_id=second.pk)
+    field_decide(operation=operation, key="detainees", decision=Decision.ACCEPTED, by=reviewer, source_id=second.pk)
+
+    assert list(operation.agencies.values_list("code", flat=True)) == ["PNP"]
+    assert sorted(operation.detainees.values_list("nationality_id", flat=True)) == ["PE", "PE", "PE"]
+    rows = rows_by_key(operation)
+    assert [v.source for v in rows["agencies"].voices if v.on_record] == [second]
+    assert [v.source for v in rows["detainees"].voices if v.on_record] == [second]
