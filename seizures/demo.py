@@ -1,8 +1,9 @@
 """The demo case: Peru, February 2021, five operations totalling 4,940 kg of cocaine.
 
-The source text is our own wording of publicly reported facts. `load_demo` ingests it like any
-source, so the operations in the demo queue are the extractor's drafts, each cited from the
-sentences it read them in.
+The source texts are our own wording of publicly reported facts. `load_demo` ingests them like
+any source, so the operations in the demo queue are the extractor's drafts, each cited from the
+sentences it read them in; the second report of the Callao seizure becomes another citation of
+it, with figures of its own.
 """
 
 import datetime
@@ -43,6 +44,25 @@ DEMO_SOURCE = {
         "Police in Alto Amazonas province, Loreto.\n"
         "\n"
         "Officials said the February total was the highest for any month since 2019.\n"
+    ),
+}
+
+# A second outlet's report of the Callao seizure, in other words and with other figures (about
+# 520 kg, "anti-drug police"): the extractor matches it to the same operation, whose page then
+# shows where the two sources disagree.
+DEMO_SECOND_REPORT = {
+    "kind": "article",
+    "outlet": "Demo coastal news",
+    "title": "Callao: cocaine found in a mineral shipment bound for France",
+    "author": "Demo desk",
+    "published": datetime.date(2021, 2, 12),
+    "language": "en",
+    "text": (
+        "Callao: cocaine found in a mineral shipment bound for France\n"
+        "\n"
+        "CALLAO — Anti-drug police found roughly 520 kilograms of cocaine on 10 February 2021 in a "
+        "container at the port of Callao that had been declared as mineral concentrate. The "
+        "shipment was bound for France, officers said. No arrests have been made.\n"
     ),
 }
 

@@ -67,3 +67,22 @@ def test_a_reviewer_accepts_and_corrects_fields_and_a_second_reviewer_verifies(p
     expect(page.locator("#result_list")).not_to_contain_text("Paita Port container terminal")
     operation.refresh_from_db()
     assert operation.status == Operation.Status.VERIFIED
+
+
+def test_where_the_two_demo_reports_disagree_the_reviewer_picks_a_value(page, demo, screenshot):
+    callao = Operation.objects.get(place="Callao")
+    log_in(page, "reviewer", "demo-reviewer-pass")
+    page.goto(f"/admin/seizures/operation/{callao.pk}/change/")
+    item = page.locator("#field-item-1")
+    expect(item).to_contain_text("Sources disagree.")
+    expect(item).to_contain_text("Demo coastal news:")
+    expect(item.locator("q").first).to_contain_text("520 kilograms")
+
+    item.get_by_role("button", name="Use Cocaine 520 kg for item 1").click()
+
+    expect(page.locator("#field-item-1 .decision")).to_have_text("Accepted")
+    expect(page.locator("#field-item-1 .voice.on-record")).to_contain_text("Cocaine 520 kg")
+    expect(item.get_by_role("button", name="Use Cocaine 517 kg (hydrochloride) for item 1")).to_be_visible()
+    expect(item.get_by_role("button", name="Use Cocaine 520 kg for item 1")).to_have_count(0)
+    screenshot("sources-disagree", full_page=False)
+    assert [f"{i.quantity_kg.normalize():f}" for i in callao.evidence_items.all()] == ["520"]

@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Sum
 
+from seizures.demo import DEMO_SECOND_REPORT, DEMO_SOURCE
 from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.services import operation_verify
 from sources.models import Citation, Source
@@ -26,15 +27,14 @@ def test_the_demo_case_is_five_cited_operations_awaiting_review_totalling_4940_k
     assert total == Decimal("4940")
     assert Detainee.objects.count() == 8
     assert sorted(Detainee.objects.values_list("nationality_id", flat=True)) == ["CO"] * 4 + ["PE"] * 2 + ["VE"] * 2
-    source = Source.objects.get()
-    for citation in Citation.objects.all():
-        assert source.text[citation.start : citation.end] == citation.quote
+    for citation in Citation.objects.select_related("source"):
+        assert citation.source.text[citation.start : citation.end] == citation.quote
     assert Citation.objects.values("operation").distinct().count() == 5
 
 
 def test_the_demo_goes_through_ingestion_and_extraction_with_every_fact_in_place():
     load_demo()
-    source = Source.objects.get()
+    source = Source.objects.get(title=DEMO_SOURCE["title"])
     assert source.extraction_runs.count() == 1
     by_region = {op.subdivision_id: op for op in Operation.objects.exclude(subdivision_id="PE-LOR")}
     paita = by_region["PE-PIU"]
@@ -59,7 +59,22 @@ def test_loading_the_demo_twice_creates_nothing_new():
     load_demo()
     load_demo()
     assert Operation.objects.count() == 5
-    assert Source.objects.count() == 1
+    assert Source.objects.count() == 2
+
+
+def test_the_second_report_is_matched_to_the_callao_operation_and_disagrees_on_its_figures():
+    from sources.review import field_reviews
+
+    load_demo()
+    second = Source.objects.get(title=DEMO_SECOND_REPORT["title"])
+    callao = Operation.objects.get(citations__source=second)
+    assert callao.place == "Callao"
+    assert Operation.objects.filter(citations__source=second).count() == 1
+    rows = {row.key: row for row in field_reviews(callao)}
+    assert {key for key, row in rows.items() if row.disagree} == {"agencies", "item-1"}
+    assert sorted(v.display for v in rows["item-1"].voices) == ["Cocaine 517 kg (hydrochloride)", "Cocaine 520 kg"]
+    # The record keeps the first report's values until a reviewer picks.
+    assert [f"{i.quantity_kg.normalize():f}" for i in callao.evidence_items.all()] == ["517"]
 
 
 def test_demo_accounts_log_in_and_a_demo_reviewer_can_verify_a_demo_operation():

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from seizures.demo import DEMO_SOURCE, DEMO_USERS
+from seizures.demo import DEMO_SECOND_REPORT, DEMO_SOURCE, DEMO_USERS
 from seizures.models import Operation
 from seizures.services import operation_verify
 from sources.ingestion import DuplicateSourceError, source_ingest
@@ -48,11 +48,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role:<10} password: {password}")
 
     def _load_case(self) -> int:
-        """The demo source goes in as any source does: ingested, then drafted by the extractor."""
+        """The demo sources go in as any source does: ingested, then drafted by the extractor
+        (the second report is matched to the operation it reports again)."""
         try:
             result = source_ingest(by=None, source=Source(**DEMO_SOURCE))
         except DuplicateSourceError:
             return 0  # loaded before
+        source_ingest(by=None, source=Source(**DEMO_SECOND_REPORT))
         return result.source.citations.values("operation").distinct().count()
 
     def _verify(self) -> int:
