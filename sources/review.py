@@ -5,11 +5,10 @@
     field_accept_all(operation=op, by=user)
 
 Every source whose newest extraction run proposed the operation (or an operation merged into
-it) is a *voice*: for each field
-(`FIELDS`, plus one `item-N` per proposed evidence item) it gives a value, a confidence and the
-spans of text it read them from. The page shows each field's voices next to the record's
-value; where two sources give different values, each is shown with its quote and the reviewer
-picks one.
+it) is a *voice*: for each field (`FIELDS`, plus one `item-N` per proposed evidence item) it
+gives a value, a confidence and the spans of text it read them from. The page shows each
+field's voices next to the record's value; where two sources give different values, each is
+shown with its quote, and the value the reviewer picks replaces the other on the record.
 
 A reviewer's answer is a `FieldDecision`, kept with the value it answered. Re-extraction never
 touches decisions: when the newest run proposes something else the field is shown as
