@@ -91,9 +91,21 @@ def four_eyes_blocks(*, operation: Operation, by) -> bool:
     )
 
 
+# django-simple-history keeps a change's reason in 100 characters.
+HISTORY_REASON_LENGTH = 100
+
+
+def history_reason(text: str) -> str:
+    """`text` cut to what the history keeps (a rejection's reason may be a paragraph; the
+    operation keeps it whole in `rejection_reason`)."""
+    if len(text) <= HISTORY_REASON_LENGTH:
+        return text
+    return text[: HISTORY_REASON_LENGTH - 1].rstrip() + "…"
+
+
 def _save(operation: Operation, *, by, fields: list[str], reason: str) -> None:
     operation._history_user = by
-    operation._change_reason = reason
+    operation._change_reason = history_reason(reason)
     operation.save(update_fields=[*fields, "updated_at"])
 
 
@@ -197,7 +209,7 @@ def operation_update(
         raise ConcurrentEditError(concurrent_edit_message(current))
     reason += _mark_edited(operation, current=current, by=by)
     operation._history_user = by
-    operation._change_reason = reason
+    operation._change_reason = history_reason(reason)
     operation.save(update_fields=[*operation_fact_fields(), *EDIT_BOOKKEEPING, *OPERATION_WORKFLOW_FIELDS])
     return operation
 
@@ -330,7 +342,7 @@ def _move(children, *, to: Operation, by, reason: str) -> list[int]:
     for child in children:
         child.operation = to
         child._history_user = by
-        child._change_reason = reason
+        child._change_reason = history_reason(reason)
         child.save(update_fields=["operation"])
         moved.append(child.pk)
     return moved

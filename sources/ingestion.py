@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation, Subdivision
-from seizures.services import operation_create, operation_fact_fields
+from seizures.services import history_reason, operation_create, operation_fact_fields
 from sources.extraction import ExtractedItem, ExtractedOperation, get_extractor
 from sources.matching import DATE_WINDOW, Event, event_of_operation, event_of_proposal, same_event
 from sources.models import Citation, ExtractionRun, OperationProposal, Source, normalise_url, text_sha256
@@ -573,7 +573,7 @@ def _rewrite(operation: Operation, draft: Draft, *, source: Source, spans, reaso
     operation.version += 1
     operation.last_edited_at = timezone.now()
     operation._history_user = None
-    operation._change_reason = reason
+    operation._change_reason = history_reason(reason)
     operation.save(update_fields=[*fields, "version", "last_edited_at", "updated_at"])
     # Untouched, so every item, detainee and citation of it is the extractor's.
     operation.evidence_items.all().delete()

@@ -536,7 +536,7 @@ def field_decide(
         others = [
             p.value for s, p in voices if _frozen(p.value) != _frozen(proposed.value) and record.holds(key, p.value)
         ]
-        reason = f"accepted the proposed {spec.label.lower()}" + (f" of {source}" if others else "")
+        reason = f"accepted the proposed {spec.label.lower()}" + (f" of source #{source.pk}" if others else "")
         try:
             _apply(current, record, key, proposed.value, replacing=others, by=by, reason=reason)
         except ValidationError as error:

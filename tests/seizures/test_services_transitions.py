@@ -166,6 +166,17 @@ def test_it_rejects_drafts_and_operations_in_review(state, request, reviewer):
     assert operation.status_changed_by == reviewer
 
 
+def test_a_long_rejection_reason_is_kept_whole_and_cut_only_in_the_history(operation, reviewer):
+    reason = "A monthly total reported by the ministry, not one operation: " + "see the table. " * 20
+
+    operation_reject(operation=operation, by=reviewer, reason=reason)
+
+    operation.refresh_from_db()
+    assert operation.rejection_reason == reason.strip()
+    logged = operation.history.first().history_change_reason
+    assert len(logged) == 100 and logged.startswith("rejected: A monthly total") and logged.endswith("…")
+
+
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_it_refuses_to_reject_without_a_reason(reason, operation, reviewer):
     before = row(operation)
