@@ -62,8 +62,6 @@ FIELDS = [
 ]
 SPECS = {spec.key: spec for spec in FIELDS}
 ITEM_PREFIX = "item-"
-# What makes two evidence items the same thing, for comparing a proposal with the record.
-ITEM_KEYS = ("category", "drug_type", "form", "quantity", "unit", "quantity_kg")
 
 
 def spec_of(key: str) -> FieldSpec | None:
@@ -121,6 +119,8 @@ def _several(extracted_list) -> Proposed | None:
 
 
 def _item_value(item: dict) -> dict:
+    """A proposed item as it is compared with the record's (`_record_item_value`): what makes
+    two evidence items the same thing."""
     return {
         "category": item.get("category") or "",
         "drug_type": (item.get("drug_type") or {}).get("value") or "",
@@ -239,10 +239,11 @@ class Record:
 
 
 class Labels:
-    """Names for the codes a page shows, read in one query per kind."""
+    """Names for the country and subdivision codes a page shows, read in one query per kind
+    (agencies are shown by their codes)."""
 
     def __init__(self, values: list[tuple[str, object]]):
-        codes: dict[str, set[str]] = {"country": set(), "subdivision": set(), "agency": set()}
+        codes: dict[str, set[str]] = {"country": set(), "subdivision": set()}
         for key, value in values:
             if key in ("country", "destinations", "transit"):
                 codes["country"].update(value if isinstance(value, list) else [value])
@@ -250,16 +251,10 @@ class Labels:
                 codes["country"].update(code for code in value if code)
             elif key == "subdivision":
                 codes["subdivision"].add(value)
-            elif key == "agencies":
-                codes["agency"].update(value)
         self.countries = dict(Country.objects.filter(code__in=codes["country"] - {""}).values_list("code", "name"))
         self.subdivisions = dict(
             Subdivision.objects.filter(code__in=codes["subdivision"] - {""}).values_list("code", "name")
         )
-        self.agencies = {
-            code.upper(): name
-            for code, name in Agency.objects.filter(code__in=codes["agency"] - {""}).values_list("code", "name")
-        }
 
     def show(self, key: str, value) -> str:
         if value in (None, "", [], {}):
@@ -301,7 +296,6 @@ class Voice:
     """One source's value for a field, with the words it was read from."""
 
     source: Source
-    proposal_id: int
     value: object
     display: str
     confidence: float
@@ -437,7 +431,6 @@ def field_reviews(operation: Operation) -> list[FieldReview]:
         voices = [
             Voice(
                 source=proposal.run.source,
-                proposal_id=proposal.pk,
                 value=values[key].value,
                 display=labels.show(key, values[key].value),
                 confidence=values[key].confidence,
