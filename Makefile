@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrations-check setup setup-dev demo eval screenshots clean
+.PHONY: run serve worker test lint migrations-check setup setup-dev demo eval screenshots clean
 
 # A fresh venv with a current pip: the stock pip 23 mis-resolves some extras (lxml's, which
 # trafilatura needs), so it is upgraded before anything is installed.
@@ -32,6 +32,16 @@ demo: setup
 run: demo
 	@echo "Serving http://$(HOST):$(PORT)/admin/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production shape on this machine: gunicorn and a Celery worker against PostgreSQL
+# (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/seizures) and Redis (REDIS_URL,
+# default redis://127.0.0.1:6379/0). See bin/serve and docs/deploy.md.
+serve: setup
+	bin/serve
+
+# One more worker for background work (batch ingests), e.g. on another machine.
+worker: setup
+	DJANGO_ENV=$${DJANGO_ENV:-production} $(BIN)/celery -A config worker --loglevel=INFO
 
 # The browser tests drive Debian's Chromium through Playwright, which never downloads a
 # browser here. Installed once, with apt (through sudo unless already root).

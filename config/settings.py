@@ -8,9 +8,11 @@ refuses to start without SECRET_KEY and DATABASE_URL, and `manage.py check --dep
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_rate, env_required, env_str
+from config.logging import configure_structlog, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,7 +27,15 @@ if PRODUCTION:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts this deployment serves.")
-    DATABASES = {"default": dj_database_url.parse(env_required("DATABASE_URL"), conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_required("DATABASE_URL"),
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            # A reused connection is checked before each request, so that app servers carry
+            # on by themselves after the database restarts or fails over.
+            conn_health_checks=True,
+        )
+    }
 else:
     # A fixed key is fine for a local demo: nothing signed with it leaves this machine.
     SECRET_KEY = env_str("SECRET_KEY") or "local-demo-only-not-secret-local-demo-only-not-secret-0123"
@@ -35,11 +45,22 @@ else:
         "default": dj_database_url.parse(
             env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
             conn_max_age=env_int("CONN_MAX_AGE", 0),
+            conn_health_checks=True,
         )
     }
 
+# A read replica for the partner API (docs/deploy.md): its reads, and nothing else, go there.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin on the project's own site: optional two-factor login (config/admin_site.py).
+    "config.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +74,12 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "rangefilter",
+    # Login throttling and lock-out, optional TOTP two-factor, Content-Security-Policy.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "django_structlog",
     "seizures",
     "sources",
     "partners",
@@ -60,14 +87,32 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # In production, static files straight from the app servers, compressed and cached for
+    # good (`collectstatic` first, as `make serve` does); runserver serves them in development.
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
+    # A request id on every log line and on the response (X-Request-ID).
+    "config.logging.RequestMiddleware",
+    # A lost database answers 503 with Retry-After, never a 500 page.
+    "config.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this login give a two-factor code?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Attributes each history row to the logged-in user who made the change.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: it answers a locked-out login (and logs it).
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username and address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +149,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed files with far-future caching once collected (`make serve`); in
+    # development and tests files are served from the apps' folders as they are.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -127,12 +182,81 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+# Content-Security-Policy, in every environment so that the tests run under it: scripts,
+# styles, images and fonts come from this site only, no inline script or style runs unless
+# the page gave it the request's nonce (the queue's date filter does), nothing frames the
+# pages. The admin, the review pages, the overview and the API docs work within it (the
+# browser tests fail on any violation).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        # Style attributes: only django-simple-history's one on its history pages' paginator
+        # ("border-top: 0"), allowed by its hash.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked out for AXES_COOLOFF_HOURS; each failure and lock-out
+# is logged and kept in the database (admin: Axes). `manage.py axes_reset` lifts lock-outs.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the proxy the client's address is the first in X-Forwarded-For.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1) if PRODUCTION else None
+
+# Two-factor (django-otp): optional for each reviewer and editor, who enrol a TOTP app at
+# /admin/two-factor/; once enrolled, their logins need its code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Seizure records")
+
+# --- Logs --------------------------------------------------------------------------------
+# One event a line, with the request id (also sent back as X-Request-ID), the user id and the
+# task id of background work. JSON in production, for a log collector; readable in a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "console")
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'console'.")
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), json=LOG_FORMAT == "json")
+configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# Trust the X-Request-ID of the proxy in front, so one id follows a request through both logs.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("TRUST_UPSTREAM_REQUEST_ID", False)
+
+# --- Shared state -----------------------------------------------------------------------
+# With several app servers the partner API's rate limits must be counted in one place: the
+# cache, in Redis. Without REDIS_URL (a laptop) each process counts its own, and
+# `check --deploy` says so. (Login failures are counted in the database, see axes below.)
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# --- Background work (Celery) ----------------------------------------------------------------
+# Batch ingests and re-extractions run on workers (`make worker`), with Redis as the broker.
+# With no broker configured (the local demo) the same tasks run inline in the calling process.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged only once done, so one on a worker that dies is delivered again;
+# the tasks are written so that running twice does nothing twice (sources/batches.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redelivery of an unacknowledged task waits this long (also how long a task may run).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Review workflow -------------------------------------------------------------------
 # Four eyes: whoever verifies an operation must not be the last person who edited it.

@@ -2,14 +2,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from seizures.models import Operation
 from seizures.services import operation_refresh_newest_source, operation_touch
-from sources import ingestion, services
-from sources.models import Citation, ExtractionRun, Source
+from sources import batches, ingestion, services
+from sources.models import Citation, ExtractionRun, IngestBatch, IngestItem, Source
 from sources.text import TextError, check_size, clean_text, format_size
 
 UPLOAD_SUFFIXES = (*sorted(ingestion.TEXT_SUFFIXES), *sorted(ingestion.HTML_SUFFIXES))
@@ -169,3 +170,115 @@ class CitationAdmin(SimpleHistoryAdmin):
         with transaction.atomic():
             for citation in queryset.select_related("operation"):
                 services.citation_delete(by=request.user, citation=citation)
+
+
+@admin.register(IngestBatch)
+class IngestBatchAdmin(admin.ModelAdmin):
+    """Batches started with `manage.py ingest_batch`: progress, failures, cancel and resume."""
+
+    list_display = ["__str__", "status_shown", "progress_bar", "created", "duplicates", "failures", "created_at"]
+    list_filter = ["status"]
+    fields = [
+        "label",
+        "status_shown",
+        "progress_bar",
+        "metadata",
+        "created_at",
+        "finished_at",
+        "cancelled_by",
+        "not_taken_in",
+    ]
+    readonly_fields = fields
+    actions = ["cancel", "resume"]
+
+    def get_queryset(self, request):
+        counts = {f"n_{status}": Count("items", filter=Q(items__status=status)) for status in IngestItem.Status.values}
+        return super().get_queryset(request).annotate(n_total=Count("items"), **counts)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def _progress(self, batch) -> batches.Progress:
+        if hasattr(batch, "n_total"):
+            return batches.Progress(
+                total=batch.n_total,
+                pending=batch.n_pending,
+                created=batch.n_created,
+                duplicate=batch.n_duplicate,
+                failed=batch.n_failed,
+            )
+        return batches.batch_progress(batch)
+
+    @admin.display(description="status")
+    def status_shown(self, batch):
+        progress = self._progress(batch)
+        if batches.is_stalled(batch, progress):
+            return f"{batch.get_status_display()}: stalled, no file done lately (resume it)"
+        return batch.get_status_display()
+
+    @admin.display(description="progress")
+    def progress_bar(self, batch):
+        progress = self._progress(batch)
+        return format_html(
+            '<progress value="{}" max="{}" aria-label="{}"></progress> {}',
+            progress.done,
+            progress.total or 1,
+            f"{progress.percent}% done",
+            f"{progress.done:,} / {progress.total:,} ({progress.percent}%)",
+        )
+
+    @admin.display(description="created")
+    def created(self, batch):
+        return self._progress(batch).created
+
+    @admin.display(description="already in")
+    def duplicates(self, batch):
+        return self._progress(batch).duplicate
+
+    @admin.display(description="failed")
+    def failures(self, batch):
+        return self._progress(batch).failed
+
+    @admin.display(description="files not taken in as new sources")
+    def not_taken_in(self, batch):
+        shown = 200
+        items = list(
+            batch.items.exclude(status=IngestItem.Status.CREATED)
+            .exclude(status=IngestItem.Status.PENDING)
+            .defer("content")
+            .order_by("position")[: shown + 1]
+        )
+        if not items:
+            return "None."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((item.position, item.name, item.get_status_display(), item.message) for item in items[:shown]),
+        )
+        more = f"Only the first {shown} are shown." if len(items) > shown else ""
+        return format_html(
+            "<table><thead><tr><th>#</th><th>file</th><th>status</th><th>why</th></tr></thead>"
+            "<tbody>{}</tbody></table>{}",
+            rows,
+            more,
+        )
+
+    @admin.action(description="Cancel the selected batches", permissions=["change"])
+    def cancel(self, request, queryset):
+        self._each(request, queryset, lambda batch: batches.batch_cancel(batch=batch, by=request.user), "cancelled")
+
+    @admin.action(description="Resume the selected batches (the files left)", permissions=["change"])
+    def resume(self, request, queryset):
+        self._each(request, queryset, lambda batch: batches.batch_resume(batch=batch), "resumed")
+
+    def _each(self, request, queryset, act, verb):
+        for batch in queryset:
+            try:
+                progress = act(batch)
+            except batches.BatchError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                self.message_user(request, f"{batch} {verb}: {progress}.")

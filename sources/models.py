@@ -317,3 +317,68 @@ class AttachedSource(models.Model):
 
     def __str__(self):
         return f"Source #{self.source_id} beside operation #{self.operation_id}"
+
+
+class IngestBatch(models.Model):
+    """Many files taken in by background workers (`manage.py ingest_batch`), one item a file.
+
+    The batch's state is in the database, not in the broker: each item is ingested in one
+    transaction with the source it creates, so a worker killed midway, or a broker that
+    restarts empty, loses nothing and repeats nothing; `resume` sends the work out again.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    label = models.CharField(max_length=300, blank=True, help_text="What was ingested, e.g. the folder.")
+    metadata = models.JSONField(default=dict, blank=True, help_text="What the files do not say: outlet, kind...")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Moved on by each item done: a running batch whose heartbeat stops has lost its workers.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "ingest batches"
+
+    def __str__(self):
+        return f"Batch #{self.pk}" + (f" ({self.label})" if self.label else "")
+
+
+class IngestItem(models.Model):
+    """One file of a batch: its bytes until it is taken in, then what became of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CREATED = "created", "Created"
+        DUPLICATE = "duplicate", "Already ingested"
+        FAILED = "failed", "Failed"
+
+    batch = models.ForeignKey(IngestBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=500, help_text="The file's name or path.")
+    # Kept in the database so that any worker on any machine can take the item; emptied once
+    # the item is done (the text is then in its source).
+    content = models.BinaryField(blank=True, default=b"")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="ingest_item_unique_position")]
+        indexes = [models.Index(fields=["batch", "status", "position"], name="ingest_item_todo")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_status_display().lower()})"

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_ENV", "DEBUG"}}
+    unset = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ENV", "DEBUG", "REDIS_URL", "CELERY_BROKER_URL"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
     )
@@ -24,6 +25,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "DATABASE_URL": "postgres://seizures@db.internal:5432/seizures",
     "ALLOWED_HOSTS": "records.example.org",
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 
 
@@ -31,6 +33,36 @@ def test_production_settings_pass_the_deployment_checks_without_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checks_say_when_there_is_no_shared_cache_or_broker():
+    env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = manage("check", "--deploy", **env)
+    assert "config.W001" in result.stderr and "rate" in result.stderr
+    assert "config.W002" in result.stderr and "make worker" in result.stderr
+
+
+def test_production_responses_carry_the_security_headers():
+    # A page that needs no database: the login form.
+    script = (
+        "from django.test import Client;"
+        "r = Client().get('/admin/login/', secure=True, HTTP_HOST='records.example.org');"
+        "print(r.status_code);"
+        "[print(f'{k}: {v}') for k, v in r.headers.items()];"
+        '[print(f\'cookie {c.key} secure={c["secure"]} httponly={c["httponly"]}\') for c in r.cookies.values()]'
+    )
+    result = manage("shell", "--no-imports", "-c", script, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "\n200\n" in f"\n{out}"
+    assert "Strict-Transport-Security: max-age=31536000; includeSubDomains; preload" in out
+    assert "X-Frame-Options: DENY" in out
+    assert "X-Content-Type-Options: nosniff" in out
+    assert "Referrer-Policy: same-origin" in out
+    csp = next(line for line in out.splitlines() if line.startswith("Content-Security-Policy:"))
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+    assert "X-Request-ID: " in out
+    assert "cookie csrftoken secure=True" in out
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])

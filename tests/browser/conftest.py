@@ -47,6 +47,15 @@ def page(live_server):
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(10_000)
         page = context.new_page()
+        # The pages run under the project's Content-Security-Policy: anything it blocks (an
+        # inline script or style, a file from elsewhere) is a broken page, and fails the test.
+        blocked: list[str] = []
+        page.on(
+            "console",
+            lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        # For tools the test itself runs in the page (axe-core adds <style> elements).
+        page.csp_blocked = blocked
         yield page
         # No request left in flight: the live server's threads must let go of the database
         # before it is flushed (or, at the end of the run, dropped).
@@ -55,6 +64,7 @@ def page(live_server):
         # Django keeps connections per async context, and Playwright's loop made the test's
         # ORM calls one of its own: close it, or it outlives the test database.
         connections.close_all()
+        assert not blocked, "The Content-Security-Policy blocked: " + "\n".join(blocked)
 
 
 TAKEN: dict[str, str] = {}

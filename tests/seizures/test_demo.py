@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Sum
+from django.test import RequestFactory
 
 from seizures.demo import DEMO_SECOND_REPORT, DEMO_SOURCE
 from seizures.models import Detainee, EvidenceItem, Operation
@@ -79,11 +80,13 @@ def test_the_second_report_is_matched_to_the_callao_operation_and_disagrees_on_i
 
 def test_demo_accounts_log_in_and_a_demo_reviewer_can_verify_a_demo_operation():
     load_demo()
-    reviewer = authenticate(username="reviewer", password="demo-reviewer-pass")
+    # django-axes counts failures per username and address: authentication takes the request.
+    request = RequestFactory().post("/admin/login/")
+    reviewer = authenticate(request, username="reviewer", password="demo-reviewer-pass")
     assert reviewer is not None and reviewer.has_perm("seizures.verify_operation")
-    editor = authenticate(username="editor", password="demo-editor-pass")
+    editor = authenticate(request, username="editor", password="demo-editor-pass")
     assert editor is not None and not editor.has_perm("seizures.verify_operation")
-    partner = authenticate(username="partner", password="demo-partner-pass")
+    partner = authenticate(request, username="partner", password="demo-partner-pass")
     assert partner is not None and not partner.is_staff
     operation = Operation.objects.get(place="Paita Port")
     operation_verify(operation=operation, by=reviewer)

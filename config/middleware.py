@@ -1,0 +1,75 @@
+"""A database that cannot be reached answers 503, not a 500 page.
+
+When PostgreSQL restarts or fails over, requests in flight lose their connection. Django's
+CONN_HEALTH_CHECKS makes the next request open a fresh one, so the app recovers by itself;
+until then every request that needs the database gets a short 503 with Retry-After (JSON for
+the API, plain text elsewhere), which clients and load balancers know to retry.
+
+The middleware answers for errors raised in views; `server_error` (the project's handler500)
+for those raised in other middleware, such as a session that cannot be saved.
+"""
+
+import sys
+
+import structlog
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.views.defaults import server_error as django_server_error
+
+logger = structlog.get_logger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+MESSAGE = "The database is unavailable for a moment. Nothing was saved by this request; try again shortly."
+
+
+def connection_lost(error: BaseException | None) -> bool:
+    """Is this the loss of a database connection, rather than an error of a query?
+
+    A connection that could not be opened, or that no longer answers, is lost. An
+    OperationalError on a working connection (SQLite's "database is locked", a statement
+    timeout) is a fault of the request and stays a 500, to be seen and fixed.
+    """
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    return any(
+        connection.connection is None or not connection.is_usable()
+        for connection in connections.all(initialized_only=True)
+    )
+
+
+def unavailable(request) -> HttpResponse:
+    # Drop the broken connections now, so that the next request opens new ones.
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+    if request.path.startswith("/api/") or request.path.startswith("/healthz"):
+        response = JsonResponse({"detail": MESSAGE}, status=503)
+    else:
+        response = HttpResponse(MESSAGE, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not connection_lost(exception):
+            return None
+        logger.warning("database_unavailable", error=str(exception).strip().split("\n")[0][:200])
+        return unavailable(request)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: a lost database is a 503 here too; anything else is Django's 500 page."""
+    error = sys.exc_info()[1]
+    if connection_lost(error):
+        logger.warning("database_unavailable", error=str(error).strip().split("\n")[0][:200])
+        return unavailable(request)
+    return django_server_error(request, *args, **kwargs)
