@@ -73,11 +73,15 @@ class AgencyList(PartnerListView):
 
 
 class CriminalGroupList(PartnerListView):
-    """Criminal groups, with the countries where they operate, in the order they were recorded."""
+    """Criminal groups named by verified records, with the countries where they operate, in the
+    order they were recorded."""
 
     serializer_class = serializers.CriminalGroupSerializer
-    # Reference data: whoever may use the API sees every group (never its notes).
-    queryset = CriminalGroup.objects.prefetch_related("countries")
+    # Only groups a published operation names (never their notes): ingestion records a group
+    # for any name it reads, and a name read only in an unverified draft is unverified too.
+    queryset = CriminalGroup.objects.filter(
+        pk__in=PublishedOperation.objects.filter(criminal_group_id__isnull=False).values("criminal_group_id")
+    ).prefetch_related("countries")
     pagination_class = ById
 
 

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from seizures.models import Agency, Country
+from seizures.services import operation_verify
 from tests import factories
 from tests.partners.conftest import AGENCIES, GROUPS
 
@@ -29,10 +30,28 @@ def test_agencies_show_code_name_country_parent_and_aliases_only(key_client):
 def test_criminal_groups_show_id_name_aliases_and_countries_but_not_notes(key_client):
     group = factories.CriminalGroupFactory(name="Los Pulpos", aliases=["Pulpos"], notes="internal: informant says…")
     group.countries.set(Country.objects.filter(code__in=["PE", "EC"]))
+    factories.verified_operation(criminal_group=group)
     response = key_client.get(GROUPS)
     assert response.status_code == 200
     assert response.json()["results"] == [
         {"id": group.pk, "name": "Los Pulpos", "aliases": ["Pulpos"], "countries": ["EC", "PE"]}
+    ]
+
+
+def test_only_groups_named_by_verified_records_are_served(key_client):
+    # Ingestion records a group for any name it reads: one only an unverified draft names is
+    # not a fact partners may see, until that draft is verified.
+    named = factories.CriminalGroupFactory(name="Los Pulpos")
+    factories.verified_operation(criminal_group=named)
+    drafted = factories.CriminalGroupFactory(name="Cartel of an unverified draft")
+    draft = factories.cited_operation(criminal_group=drafted)
+    factories.CriminalGroupFactory(name="Named by nothing")
+    assert [row["name"] for row in key_client.get(GROUPS).json()["results"]] == ["Los Pulpos"]
+
+    operation_verify(operation=draft, by=factories.reviewer(username="vera"))
+    assert [row["name"] for row in key_client.get(GROUPS).json()["results"]] == [
+        "Los Pulpos",
+        "Cartel of an unverified draft",
     ]
 
 
@@ -72,6 +91,7 @@ def test_criminal_group_queries_do_not_grow_with_the_page(key_client, django_ass
     countries = list(Country.objects.filter(code__in=["PE", "CO", "EC"]))
     for group in factories.CriminalGroupFactory.create_batch(12):
         group.countries.set(countries)
+        factories.verified_operation(criminal_group=group)
     assert queries_for(key_client, GROUPS + "?page_size=2") == queries_for(key_client, GROUPS + "?page_size=12")
     # The key with its partner, the page, the page's countries.
     with django_assert_max_num_queries(3):
