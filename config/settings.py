@@ -57,6 +57,7 @@ if env_str("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.routers.PartnerAPIReplicaRouter"]
 
 INSTALLED_APPS = [
     # The admin on the project's own site: optional two-factor login (config/admin_site.py).
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "config.logging.RequestMiddleware",
     # A lost database answers 503 with Retry-After, never a 500 page.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # The partner API's reads go to the read replica, when there is one.
+    "config.routers.PartnerAPIReplicaMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -220,6 +223,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1) if PRODUCTION else None
 # Two-factor (django-otp): optional for each reviewer and editor, who enrol a TOTP app at
 # /admin/two-factor/; once enrolled, their logins need its code.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Seizure records")
+# Nobody, superusers included, reads another person's TOTP secret or QR code in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Logs --------------------------------------------------------------------------------
 # One event a line, with the request id (also sent back as X-Request-ID), the user id and the

@@ -172,3 +172,39 @@ def test_json_logs_are_one_object_a_line_with_the_bound_request_id():
 
 def test_the_health_url_is_named():
     assert reverse("healthz") == "/healthz"
+
+
+# --- The read replica ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("get", "/api/v1/operations/", "replica"),
+        ("head", "/api/v1/stats/", "replica"),
+        ("get", "/admin/seizures/operation/", None),
+        ("post", "/api/v1/operations/", None),
+        ("get", "/overview/", None),
+    ],
+)
+def test_only_the_partner_api_reads_from_the_replica(method, path, expected):
+    from config import routers
+    from seizures.models import Operation
+
+    router = routers.PartnerAPIReplicaRouter()
+    seen = {}
+
+    def view(request):
+        seen["read"] = router.db_for_read(Operation)
+        seen["write"] = router.db_for_write(Operation)
+
+    with mock.patch.object(routers, "has_replica", return_value=True):
+        routers.PartnerAPIReplicaMiddleware(view)(getattr(RequestFactory(), method)(path))
+        assert seen == {"read": expected, "write": "default"}
+        # Outside the request, reads go to the primary.
+        assert router.db_for_read(Operation) is None
+    # No replica configured (as in these tests): the primary.
+    assert not routers.has_replica()
+    routers.PartnerAPIReplicaMiddleware(view)(RequestFactory().get("/api/v1/operations/"))
+    assert seen["read"] is None
+    assert router.allow_migrate("replica", "seizures") is False
