@@ -41,7 +41,7 @@ serve: setup
 
 # One more worker for background work (batch ingests), e.g. on another machine.
 worker: setup
-	DJANGO_ENV=$${DJANGO_ENV:-production} $(BIN)/celery -A config worker --loglevel=INFO
+	bin/serve worker
 
 # The browser tests drive Debian's Chromium through Playwright, which never downloads a
 # browser here. Installed once, with apt (through sudo unless already root).
