@@ -64,6 +64,11 @@ def clean_text(text: str) -> str:
     empty text."""
     if "\x00" in text:
         raise TextError("Not text: it contains NUL characters, which no article has.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # A lone surrogate, as a JSON file may escape one ("\\ud800"): no text has one.
+        raise TextError(f"Not text: it holds a character UTF-8 cannot store (at position {error.start}).") from None
     controls = len(_CONTROL.findall(text))
     if controls and controls > _CONTROL_TOLERANCE * len(text):
         raise TextError("Not text: this looks like a binary file (it is full of control characters).")

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 LANGUAGES = ("en", "es", "pt")
 
@@ -823,9 +823,13 @@ def _amount_head(
     return None
 
 
-def _tidy(value: Decimal) -> Decimal:
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
+def _tidy(value: Decimal) -> Decimal | None:
+    try:
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+    except InvalidOperation:
+        # More digits than the decimal context holds: no real quantity, so not one.
+        return None
     return value.normalize()
 
 

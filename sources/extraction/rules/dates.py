@@ -227,7 +227,8 @@ def find_dates(
                     mention.offset_days = -_LATER_WORDS.get(groups.get("n") or "", 1)
                 elif kind == "month":
                     mention.date_start = datetime.date(1, MONTH_NUMBER[groups["month"]], 1)
-            except (ValueError, KeyError):
+            except (ValueError, KeyError, OverflowError):
+                # A date past the calendar's ends ("yesterday" of a source dated year 1).
                 continue
             taken.append((m.start(), m.end()))
             found.append(mention)

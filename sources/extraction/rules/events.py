@@ -330,8 +330,12 @@ def _within(mention: PlaceMention, regions: set[str]) -> PlaceMention | None:
 def _dates(draft: Draft, previous: datetime.date | None, published: datetime.date | None):
     mention = draft.date
     if mention is not None and mention.kind == "later" and previous is not None:
-        day = previous + datetime.timedelta(days=mention.offset_days)
-        return day, day, "day", (mention.start, mention.end)
+        try:
+            day = previous + datetime.timedelta(days=mention.offset_days)
+        except OverflowError:  # "two days later" than 9999-12-31
+            day = None
+        if day is not None:
+            return day, day, "day", (mention.start, mention.end)
     if mention is not None and mention.kind == "same" and previous is not None:
         return previous, previous, "day", (mention.start, mention.end)
     if mention is not None and mention.date_start is not None:
