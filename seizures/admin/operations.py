@@ -527,7 +527,10 @@ class OperationAdmin(SimpleHistoryAdmin):
                 services.operation_submit(operation=operation, by=request.user)
                 done, target = "submitted for review", change_url
             elif action == "verify":
-                services.operation_verify(operation=operation, by=request.user)
+                version = request.POST.get("base_version", "")
+                services.operation_verify(
+                    operation=operation, by=request.user, expected_version=int(version) if version.isdigit() else None
+                )
                 done, target = "verified", queue_url
             elif action == "reject":
                 services.operation_reject(operation=operation, by=request.user, reason=request.POST.get("reason", ""))

@@ -4,6 +4,7 @@ import pytest
 
 from seizures.models import Operation, VerifiedVersion
 from seizures.services import (
+    ConcurrentEditError,
     WorkflowError,
     operation_reject,
     operation_reopen,
@@ -79,6 +80,34 @@ def test_it_verifies_an_operation_in_review(operation, reviewer):
     assert operation.status_changed_by == reviewer
     assert operation.verified_version.number == 1
     assert operation.verified_version.verified_by == reviewer
+
+
+def test_it_refuses_to_verify_values_changed_since_the_reviewer_opened_the_record(operation, reviewer, editor):
+    seen = operation.version
+    operation.place = "Changed meanwhile"
+    operation_update(operation=operation, by=factories.editor(username="ed", first_name="Edna", last_name="Ruiz"))
+    with pytest.raises(ConcurrentEditError, match="Edna Ruiz changed this operation after you opened it"):
+        operation_verify(operation=Operation.objects.get(pk=operation.pk), by=reviewer, expected_version=seen)
+    assert Operation.objects.get(pk=operation.pk).status == Status.NEEDS_REVIEW
+
+    current = Operation.objects.get(pk=operation.pk)
+    operation_verify(operation=current, by=reviewer, expected_version=current.version)
+    assert Operation.objects.get(pk=operation.pk).verified_version.data["place"] == "Changed meanwhile"
+
+
+def test_the_verify_button_sends_the_version_the_page_showed(client, operation, reviewer):
+    client.force_login(reviewer)
+    page = client.get(f"/admin/seizures/operation/{operation.pk}/change/").content.decode()
+    assert f'<input type="hidden" name="base_version" value="{operation.version}">' in page
+    operation.place = "Changed meanwhile"
+    operation_update(operation=operation, by=factories.editor(username="ed"))
+    response = client.post(
+        f"/admin/seizures/operation/{operation.pk}/transition/verify/",
+        {"base_version": operation.version - 1},
+        follow=True,
+    )
+    assert "changed this operation after you opened it" in response.content.decode()
+    assert Operation.objects.get(pk=operation.pk).status == Status.NEEDS_REVIEW
 
 
 def test_it_refuses_to_verify_without_a_citation(reviewer):
