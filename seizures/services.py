@@ -259,14 +259,16 @@ def operation_submit(*, operation: Operation, by: AbstractBaseUser) -> Operation
 
 
 @transaction.atomic
-def operation_verify(
-    *, operation: Operation, by: AbstractBaseUser, expected_version: int | None = None
-) -> Operation:
+def operation_verify(*, operation: Operation, by: AbstractBaseUser, expected_version: int | None = None) -> Operation:
     """Verify an operation in review. With `expected_version` (the version the reviewer's page
     showed), refuse if it was changed since: a reviewer never verifies values they did not see."""
     _require(by, VERIFY_PERMISSION, "verify")
     operation = _lock(operation)
-    if expected_version is not None and operation.version != expected_version and operation.status == Status.NEEDS_REVIEW:
+    if (
+        expected_version is not None
+        and operation.version != expected_version
+        and operation.status == Status.NEEDS_REVIEW
+    ):
         editor = _who(operation.last_edited_by) if operation.last_edited_by_id else "Someone"
         raise ConcurrentEditError(
             f"{editor} changed this operation after you opened it, so it was not verified: "
