@@ -67,7 +67,12 @@ class AdminSite(admin.AdminSite):
     def has_permission(self, request):
         if not super().has_permission(request):
             return False
-        return request.user.is_verified() or not user_has_device(request.user, confirmed=True)
+        if request.user.is_verified():
+            return True
+        # Asked more than once a request: one query for it.
+        if not hasattr(request, "_needs_two_factor"):
+            request._needs_two_factor = user_has_device(request.user, confirmed=True)
+        return not request._needs_two_factor
 
     def get_urls(self):
         return [path("two-factor/", self.admin_view(self.two_factor_view), name="two_factor"), *super().get_urls()]

@@ -51,7 +51,8 @@ def healthz(request):
             checks["database" if alias == "default" else f"database:{alias}"] = "unavailable"
             logger.warning("healthz_database_down", database=alias, error=str(error).strip()[:200])
             # A broken connection is not reused by the next probe.
-            connections[alias].close()
+            if connections[alias].connection is not None and not connections[alias].is_usable():
+                connections[alias].close()
     try:
         checks["broker"] = check_broker()
     except Exception as error:  # noqa: BLE001

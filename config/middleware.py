@@ -11,6 +11,7 @@ for those raised in other middleware, such as a session that cannot be saved.
 
 import sys
 
+import psycopg
 import structlog
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
@@ -22,17 +23,29 @@ RETRY_AFTER_SECONDS = 5
 MESSAGE = "The database is unavailable for a moment. Nothing was saved by this request; try again shortly."
 
 
+# SQLSTATEs of a server that is going away or not there yet: connection exceptions (class 08),
+# and "admin shutdown", "crash shutdown", "cannot connect now" (the server is starting up).
+_LOST_SQLSTATES = ("57P01", "57P02", "57P03")
+
+
 def connection_lost(error: BaseException | None) -> bool:
     """Is this the loss of a database connection, rather than an error of a query?
 
-    A connection that could not be opened, or that no longer answers, is lost. An
-    OperationalError on a working connection (SQLite's "database is locked", a statement
+    Decided from the error itself, not from the connections' state afterwards (by then
+    something may have reconnected): PostgreSQL's SQLSTATE says so, and a psycopg error with
+    no SQLSTATE is one the client met talking to the server (refused, closed, timed out).
+    An OperationalError of a working connection (SQLite's "database is locked", a statement
     timeout) is a fault of the request and stays a 500, to be seen and fixed.
     """
     if isinstance(error, InterfaceError):
         return True
     if not isinstance(error, OperationalError):
         return False
+    cause = error.__cause__
+    if isinstance(cause, psycopg.Error):
+        sqlstate = cause.sqlstate
+        return sqlstate is None or sqlstate.startswith("08") or sqlstate in _LOST_SQLSTATES
+    # Another database (SQLite): lost if a connection could not be opened or no longer answers.
     return any(
         connection.connection is None or not connection.is_usable()
         for connection in connections.all(initialized_only=True)

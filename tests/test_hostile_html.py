@@ -40,6 +40,11 @@ from sources.models import Citation, Source
 from tests import factories
 from tests.sources.fake_extractor import FakeExtractor, drug, proposal
 
+# Marked as database tests, so that pytest-django runs them with the others that use the
+# database, before the transactional tests (which leave the database empty behind them).
+pytestmark = pytest.mark.django_db
+
+
 FAKE_EXTRACTOR = "tests.sources.fake_extractor.FakeExtractor"
 
 # --- Hostile input ------------------------------------------------------------------------------

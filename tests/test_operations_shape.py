@@ -6,6 +6,7 @@ import json
 import logging
 from unittest import mock
 
+import psycopg
 import pytest
 import structlog
 from django.db import OperationalError, connection, connections
@@ -84,6 +85,31 @@ def test_a_query_error_on_a_working_connection_is_not_taken_for_an_outage():
     with lost_connection():
         assert connection_lost(OperationalError("server closed the connection unexpectedly"))
     assert not connection_lost(ValueError("nope"))
+
+
+def wrapped(cause: Exception) -> OperationalError:
+    """Django's error around a psycopg one, as the database wrapper raises it."""
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    ("cause", "lost"),
+    [
+        (psycopg.OperationalError("connection refused"), True),  # no SQLSTATE: the client's
+        (psycopg.errors.AdminShutdown("terminating connection due to administrator command"), True),
+        (psycopg.errors.CannotConnectNow("the database system is starting up"), True),
+        (psycopg.errors.ConnectionFailure("connection failure"), True),
+        (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
+        (psycopg.errors.LockNotAvailable("could not obtain lock"), False),
+    ],
+)
+def test_a_lost_postgresql_connection_is_told_from_the_error_itself(cause, lost):
+    # Whatever the connections look like by the time it is asked (something may have
+    # reconnected already, as the server came back).
+    connection.ensure_connection()
+    assert connection_lost(wrapped(cause)) is lost
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from tests.browser.conftest import log_in
 
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.fixture
 def demo(db):

@@ -170,7 +170,7 @@ def test_a_worker_joining_a_batch_takes_only_the_files_left():
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SKIP LOCKED is PostgreSQL's; runs in CI's PostgreSQL pass"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_side_by_side_skip_the_file_another_holds():
     batch = batch_create(files=files(4))
     real_ingest = batches.source_ingest
