@@ -6,8 +6,6 @@ those events as JSON (production) or as aligned text (a terminal), and the stand
 loggers (Django's, gunicorn's, axes') go through the same renderer.
 """
 
-import logging
-
 import structlog
 from django_structlog.middlewares import RequestMiddleware as StructlogRequestMiddleware
 
@@ -81,6 +79,3 @@ class RequestMiddleware(StructlogRequestMiddleware):
     def prepare(self, request) -> None:
         super().prepare(request)
         request.request_id = structlog.contextvars.get_contextvars().get("request_id")
-
-
-logger = logging.getLogger(__name__)
