@@ -255,3 +255,25 @@ def withdraw(*, operation, reason: str, surviving=None) -> OperationRemoval | No
         },
     )
     return removal
+
+
+@transaction.atomic
+def republish(*, operation_ids: list[int], lookups: dict | None = None) -> int:
+    """Render these operations' documents again from their verified versions (after a change
+    to what partners are served); the number republished. Their `modified_at` moves on, so
+    partners' next incremental sync fetches them again."""
+    from seizures.models import Operation
+
+    lookups = lookups if lookups is not None else reference_lookups()
+    # Locked as the workflow locks them: an operation withdrawn or verified again since the
+    # list was read is skipped, or published as it now is.
+    operations = list(
+        Operation.objects.select_for_update(of=("self",))
+        .select_related("verified_version")
+        .filter(pk__in=operation_ids, verified_version__isnull=False)
+    )
+    PublishedOperation.objects.filter(operation__in=operations).delete()
+    now = timezone.now()
+    for operation in operations:
+        write_publication(operation=operation, verified_version=operation.verified_version, modified_at=now, **lookups)
+    return len(operations)

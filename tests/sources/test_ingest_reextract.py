@@ -5,6 +5,7 @@ stored beside them."""
 import datetime
 from decimal import Decimal
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,6 +15,7 @@ from seizures.services import operation_reject, operation_update, operation_veri
 from seizures.snapshots import operation_snapshot
 from sources.ingestion import source_extract, source_from_text, source_ingest
 from sources.models import Citation, ExtractionRun, OperationProposal
+from sources.tasks import reextract_sources
 from tests.seizures.test_admin_forms import form_data
 from tests.sources import fake_extractor
 from tests.sources.fake_extractor import drug, proposal
@@ -249,6 +251,35 @@ def test_the_command_re_extracts_the_sources_not_yet_done_by_the_current_version
 
     assert code == 0
     assert "Every source has been extracted by fake 2.0 already." in out
+    assert ExtractionRun.objects.filter(source=source).count() == 2
+
+
+def test_in_the_background_the_sources_go_to_the_workers_in_chunks(source, fake, settings, monkeypatch):
+    from sources.management.commands import reextract as command
+
+    others = [source_ingest(by=None, source=source_from_text(f"{REPORT} Copy {n}.")).source for n in range(2)]
+    upgrade(fake)
+    monkeypatch.setattr(command, "CHUNK", 2)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with mock.patch.object(command.reextract_sources, "delay") as delay:
+        out, err, code = reextract("--background")
+    assert code == 0, err
+    assert "Sent 3 source(s) to the workers, in 2 task(s)." in out
+    assert [call.args for call in delay.call_args_list] == [([source.pk, others[0].pk],), ([others[1].pk],)]
+    # Nothing ran here: the workers do it.
+    assert ExtractionRun.objects.filter(source=source).count() == 1
+
+    # What a worker runs: the same re-extraction.
+    assert reextract_sources([source.pk, others[0].pk]) == 2
+    assert ExtractionRun.objects.filter(source=source).count() == 2
+    assert ExtractionRun.objects.filter(source=source).latest("created_at").version == "2.0"
+
+
+def test_in_the_background_without_a_broker_it_re_extracts_here(source, fake):
+    upgrade(fake)
+    out, err, code = reextract("--background")
+    assert code == 0, err
+    assert "No broker configured: re-extracting here." in out
     assert ExtractionRun.objects.filter(source=source).count() == 2
 
 

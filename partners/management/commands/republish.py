@@ -3,15 +3,15 @@ version.
 
 Run it after a change to what partners are served (a new document field, a fix in how one is
 written), in the same release. Each operation's `modified_at` moves on, so partners' next
-incremental sync fetches them all again. Nothing is verified or withdrawn.
+incremental sync fetches them all again. Nothing is verified or withdrawn. With
+`--background` the work goes to the Celery workers, a task per batch of operations.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
 
-from partners.models import PublishedOperation
-from partners.publication import reference_lookups, write_publication
+from partners.publication import reference_lookups, republish
+from partners.tasks import republish_operations
 from seizures.models import Operation
 from sources.management.commands._progress import Progress
 
@@ -25,35 +25,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-progress", action="store_true", help="Never draw a progress bar.")
+        parser.add_argument(
+            "--background", action="store_true", help="Send the work to the Celery workers and return at once."
+        )
 
-    def handle(self, *args, no_progress, **options):
+    def handle(self, *args, no_progress, background, **options):
         ids = list(Operation.objects.published().order_by("pk").values_list("pk", flat=True))
+        if background and not settings.CELERY_TASK_ALWAYS_EAGER:
+            chunks = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+            for chunk in chunks:
+                republish_operations.delay(chunk)
+            self.stdout.write(
+                self.style.SUCCESS(f"Sent {len(ids)} operation(s) to the workers, in {len(chunks)} task(s).")
+            )
+            return
+        if background:
+            self.stdout.write("No broker configured: republishing here.")
         lookups = reference_lookups()
         progress = Progress(self, ids, unit="operation", enabled=not no_progress)
         done, batch = 0, []
         for pk in progress:
             batch.append(pk)
             if len(batch) == BATCH:
-                done += self._republish(batch, lookups)
+                done += republish(operation_ids=batch, lookups=lookups)
                 batch = []
         if batch:
-            done += self._republish(batch, lookups)
+            done += republish(operation_ids=batch, lookups=lookups)
         progress.close()
         self.stdout.write(self.style.SUCCESS(f"Republished {done} operations."))
-
-    @transaction.atomic
-    def _republish(self, ids: list[int], lookups: dict) -> int:
-        # Locked as the workflow locks them: an operation withdrawn or verified again since
-        # the list was read is skipped, or published as it now is.
-        operations = list(
-            Operation.objects.select_for_update(of=("self",))
-            .select_related("verified_version")
-            .filter(pk__in=ids, verified_version__isnull=False)
-        )
-        PublishedOperation.objects.filter(operation__in=operations).delete()
-        now = timezone.now()
-        for operation in operations:
-            write_publication(
-                operation=operation, verified_version=operation.verified_version, modified_at=now, **lookups
-            )
-        return len(operations)

@@ -3,9 +3,12 @@
 Untouched machine drafts take the new values; operations a person edited, verified or
 rejected keep theirs, with the new proposal stored beside them. Without --source, every
 source whose newest run is not by the current extractor and version is done; with --source,
-the sources named are done whatever ran on them before.
+the sources named are done whatever ran on them before. With --background the work goes to
+the Celery workers, a task per CHUNK sources; running the command again afterwards (without
+--force) finds what is left, if a worker was lost.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import OuterRef, Subquery
 
@@ -13,6 +16,10 @@ from sources.extraction import get_extractor
 from sources.ingestion import describe_run, source_extract
 from sources.management.commands._progress import Progress
 from sources.models import ExtractionRun, Source
+from sources.tasks import reextract_sources
+
+# Sources a background task: a few seconds of work each.
+CHUNK = 50
 
 
 class Command(BaseCommand):
@@ -24,8 +31,11 @@ class Command(BaseCommand):
             "--force", action="store_true", help="Also re-run sources already done by the current extractor version."
         )
         parser.add_argument("--no-progress", action="store_true", help="Never draw a progress bar.")
+        parser.add_argument(
+            "--background", action="store_true", help="Send the work to the Celery workers and return at once."
+        )
 
-    def handle(self, *args, sources, force, no_progress, **options):
+    def handle(self, *args, sources, force, no_progress, background, **options):
         extractor = get_extractor()
         if sources:
             found = set(Source.objects.filter(pk__in=sources).values_list("pk", flat=True))
@@ -45,6 +55,16 @@ class Command(BaseCommand):
         if not ids:
             self.stdout.write(f"Every source has been extracted by {extractor.name} {extractor.version} already.")
             return
+        if background and not settings.CELERY_TASK_ALWAYS_EAGER:
+            chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+            for chunk in chunks:
+                reextract_sources.delay(chunk)
+            self.stdout.write(
+                self.style.SUCCESS(f"Sent {len(ids)} source(s) to the workers, in {len(chunks)} task(s).")
+            )
+            return
+        if background:
+            self.stdout.write("No broker configured: re-extracting here.")
 
         failures = []
         progress = Progress(self, ids, unit="source", enabled=not no_progress)
