@@ -30,7 +30,6 @@ This restarts the machine's PostgreSQL: every other database on it goes down for
 import argparse
 import dataclasses
 import datetime
-import json
 import os
 import secrets
 import shutil
@@ -49,29 +48,24 @@ from benchmarks.extraction import machine  # noqa: E402
 from benchmarks.load import (  # noqa: E402
     LOST_WORKERS,
     Request,
+    Served,
     Server,
     add_common_arguments,
     apply_form,
-    collect_static,
-    database_facts,
     error_lines,
     get,
     load_average,
     log,
     percentiles,
-    preflight,
-    prepare,
+    prepare_and_serve,
     production_environment,
     raise_on_sigterm,
     read_requests,
     run_locust,
-    setup_django,
-    start_server,
     stop_locust,
     stop_server,
     summarise,
     table,
-    wait_collected,
     wait_locust,
 )
 from benchmarks.partner_api import database_name, drop_database  # noqa: E402
@@ -347,35 +341,16 @@ def main() -> int:
     began = time.perf_counter()
     secret_key = secrets.token_urlsafe(50)
     directory = Path(tempfile.mkdtemp(prefix="faults-"))
-    server = driver = poller = watcher = collecting = None
+    driver = poller = watcher = None
+    served = Served()
     env = production_environment(database_url=args.database_url, secret_key=secret_key, redis_url=args.redis_url)
     cluster.ensure_up()
     drop_database(args.database_url, create_again=True)
     try:
-        collecting = collect_static(env)
-        setup_django(database_url=args.database_url, secret_key=secret_key)
-        from django.db import connections
-
-        sample = prepare(
-            operations=args.operations,
-            in_review=args.in_review,
-            withdrawn=args.withdrawn,
-            seed_value=args.seed,
-            batch=args.batch,
-        )
-        facts = database_facts()
-        connections.close_all()
-        sample_path = directory / "sample.json"
-        sample_path.write_text(json.dumps(sample))
-        wait_collected(collecting)
-        server = start_server(workers=args.workers, env=env, directory=directory, key=sample["key"])
-        pids = server.worker_pids()
-        log(f"gunicorn on port {server.port}, workers {pids}; asking each kind of request once")
-        problems = preflight(server, sample)
-        if problems:
-            log("these requests failed before the load started:\n  " + "\n  ".join(problems))
-            log(f"gunicorn's log: {server.log_path}")
+        if prepare_and_serve(args, env=env, secret_key=secret_key, directory=directory, served=served):
             return 1
+        sample, sample_path, facts = served.sample, served.sample_path, served.facts
+        server, pids = served.server, served.pids
         started_before = cluster.started_at(args.database_url)
         requests_path = directory / "requests.tsv"
         log(f"load: {args.users} users for {args.duration:.0f} s; PostgreSQL down {len(outages)} time(s)")
@@ -415,13 +390,13 @@ def main() -> int:
         for thread in (poller, watcher):
             if thread is not None:
                 thread.done.set()
-        if collecting is not None and collecting.poll() is None:
-            collecting.kill()
+        if served.collecting is not None and served.collecting.poll() is None:
+            served.collecting.kill()
         if driver is not None:
             stop_locust(driver)
         cluster.ensure_up()
-        if server is not None:
-            stop_server(server)
+        if served.server is not None:
+            stop_server(served.server)
         from django.db import connections
 
         connections.close_all()

@@ -695,6 +695,49 @@ def raise_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+@dataclasses.dataclass
+class Served:
+    """What `prepare_and_serve` started and made, filled in as it goes, so that the caller's
+    `finally` can stop whatever was started even when a later step failed."""
+
+    collecting: subprocess.Popen | None = None
+    server: Server | None = None
+    sample: dict | None = None
+    sample_path: Path | None = None
+    facts: str = ""
+    pids: list[int] = dataclasses.field(default_factory=list)
+
+
+def prepare_and_serve(args, *, env: dict, secret_key: str, directory: Path, served: Served) -> list[str]:
+    """Collect the static files (in the background), seed the database, serve it with
+    gunicorn and ask each kind of request once: the problems found (none: ready for load)."""
+    served.collecting = collect_static(env)
+    setup_django(database_url=args.database_url, secret_key=secret_key)
+    from django.db import connections
+
+    served.sample = prepare(
+        operations=args.operations,
+        in_review=args.in_review,
+        withdrawn=args.withdrawn,
+        seed_value=args.seed,
+        batch=args.batch,
+    )
+    served.facts = database_facts()
+    connections.close_all()
+    served.sample_path = directory / "sample.json"
+    served.sample_path.write_text(json.dumps(served.sample))
+
+    wait_collected(served.collecting)
+    served.server = start_server(workers=args.workers, env=env, directory=directory, key=served.sample["key"])
+    served.pids = served.server.worker_pids()
+    log(f"gunicorn on port {served.server.port}, workers {served.pids}; asking each kind of request once")
+    problems = preflight(served.server, served.sample)
+    if problems:
+        log("these requests failed before the load started:\n  " + "\n  ".join(problems))
+        log(f"gunicorn's log: {served.server.log_path}")
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_arguments(parser, os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL))
@@ -707,35 +750,15 @@ def main() -> int:
     began = time.perf_counter()
     secret_key = secrets.token_urlsafe(50)
     directory = Path(tempfile.mkdtemp(prefix="load-"))
-    server = driver = collecting = None
+    driver = None
+    served = Served()
     env = production_environment(database_url=args.database_url, secret_key=secret_key, redis_url=args.redis_url)
     drop_database(args.database_url, create_again=True)
     try:
-        collecting = collect_static(env)
-        setup_django(database_url=args.database_url, secret_key=secret_key)
-        from django.db import connections
-
-        sample = prepare(
-            operations=args.operations,
-            in_review=args.in_review,
-            withdrawn=args.withdrawn,
-            seed_value=args.seed,
-            batch=args.batch,
-        )
-        facts = database_facts()
-        connections.close_all()
-        sample_path = directory / "sample.json"
-        sample_path.write_text(json.dumps(sample))
-
-        wait_collected(collecting)
-        server = start_server(workers=args.workers, env=env, directory=directory, key=sample["key"])
-        pids = server.worker_pids()
-        log(f"gunicorn on port {server.port}, workers {pids}; asking each kind of request once")
-        problems = preflight(server, sample)
-        if problems:
-            log("these requests failed before the load started:\n  " + "\n  ".join(problems))
-            log(f"gunicorn's log: {server.log_path}")
+        if prepare_and_serve(args, env=env, secret_key=secret_key, directory=directory, served=served):
             return 1
+        sample, sample_path, facts = served.sample, served.sample_path, served.facts
+        server, pids = served.server, served.pids
         log(f"load: {args.users} users ({args.reviewers} reviewers) for {args.duration:.0f} s")
         before = load_average()
         requests_path = directory / "requests.tsv"
@@ -755,12 +778,12 @@ def main() -> int:
         counts = server.log_counts()
         server_ms = server.server_ms()
     finally:
-        if collecting is not None and collecting.poll() is None:
-            os.killpg(collecting.pid, signal.SIGKILL)
+        if served.collecting is not None and served.collecting.poll() is None:
+            os.killpg(served.collecting.pid, signal.SIGKILL)
         if driver is not None:
             stop_locust(driver)
-        if server is not None:
-            stop_server(server)
+        if served.server is not None:
+            stop_server(served.server)
         from django.db import connections
 
         connections.close_all()
