@@ -14,6 +14,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config.middleware import close_broken_connections
+
 logger = structlog.get_logger(__name__)
 
 BROKER_TIMEOUT_SECONDS = 2
@@ -51,8 +53,7 @@ def healthz(request):
             checks["database" if alias == "default" else f"database:{alias}"] = "unavailable"
             logger.warning("healthz_database_down", database=alias, error=str(error).strip()[:200])
             # A broken connection is not reused by the next probe.
-            if connections[alias].connection is not None and not connections[alias].is_usable():
-                connections[alias].close()
+            close_broken_connections()
     try:
         checks["broker"] = check_broker()
     except Exception as error:  # noqa: BLE001

@@ -52,11 +52,15 @@ def connection_lost(error: BaseException | None) -> bool:
     )
 
 
-def unavailable(request) -> HttpResponse:
-    # Drop the broken connections now, so that the next request opens new ones.
+def close_broken_connections() -> None:
+    """Drop the connections that no longer answer, so that the next use opens new ones."""
     for connection in connections.all(initialized_only=True):
         if connection.connection is not None and not connection.is_usable():
             connection.close()
+
+
+def unavailable(request) -> HttpResponse:
+    close_broken_connections()
     if request.path.startswith("/api/") or request.path.startswith("/healthz"):
         response = JsonResponse({"detail": MESSAGE}, status=503)
     else:

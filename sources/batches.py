@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import structlog
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -173,8 +174,11 @@ def batch_run(batch_id: int, *, on_item: Callable[[IngestItem], None] | None = N
     """Take in pending items of the batch until none is left or it is cancelled; the number
     taken in by this call. What a worker runs; several may run on one batch at once."""
     done = 0
+    # Whoever started the batch is the creator of every source in it: looked up once a run.
+    created_by = IngestBatch.objects.filter(pk=batch_id).values_list("created_by", flat=True).first()
+    by = get_user_model().objects.filter(pk=created_by).first() if created_by else None
     while True:
-        item = _take_one(batch_id)
+        item = _take_one(batch_id, by=by)
         if item is None:
             break
         done += 1
@@ -184,9 +188,9 @@ def batch_run(batch_id: int, *, on_item: Callable[[IngestItem], None] | None = N
     return done
 
 
-def _take_one(batch_id: int) -> IngestItem | None:
+def _take_one(batch_id: int, *, by) -> IngestItem | None:
     with transaction.atomic():
-        batch = IngestBatch.objects.filter(pk=batch_id).values("status", "metadata", "created_by").first()
+        batch = IngestBatch.objects.filter(pk=batch_id).values("status", "metadata").first()
         if batch is None or batch["status"] != IngestBatch.Status.RUNNING:
             return None
         item = (
@@ -197,7 +201,7 @@ def _take_one(batch_id: int) -> IngestItem | None:
         )
         if item is None:
             return None
-        _ingest(item, metadata=batch["metadata"], by_id=batch["created_by"])
+        _ingest(item, metadata=batch["metadata"], by=by)
         item.content, item.finished_at = b"", timezone.now()
         item.save(update_fields=["status", "source", "message", "content", "finished_at"])
         IngestBatch.objects.filter(pk=batch_id).update(heartbeat_at=item.finished_at)
@@ -205,11 +209,8 @@ def _take_one(batch_id: int) -> IngestItem | None:
     return item
 
 
-def _ingest(item: IngestItem, *, metadata: dict, by_id) -> None:
+def _ingest(item: IngestItem, *, metadata: dict, by) -> None:
     """Take the item in, within the caller's transaction; its status says how it went."""
-    from django.contrib.auth import get_user_model
-
-    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
     try:
         with transaction.atomic():
             source = source_from_bytes(bytes(item.content), filename=item.name, **metadata)
