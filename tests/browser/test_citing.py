@@ -83,7 +83,7 @@ def test_an_editor_selects_a_sentence_in_a_source_and_the_citation_appears_highl
     form.get_by_label("Field").select_option(label="Criminal group")
     form.get_by_role("button", name="Cite", exact=True).click()
 
-    expect(page.locator(".messagelist")).to_contain_text("added")
+    expect(page.locator(".messagelist")).to_contain_text("Citation #")
     citation = Citation.objects.get(created_by__username="editor")
     assert (citation.operation, citation.source, citation.field) == (paita, source, "criminal_group")
     assert source.text[citation.start : citation.end] == sentence
@@ -135,7 +135,9 @@ def test_an_editor_pastes_a_second_report_and_cites_it_beside_the_first(page, de
     expect(form.locator("#cite-start")).to_have_value(str(second.text.index(sentence)))
     form.get_by_role("button", name="Cite", exact=True).click()
 
-    expect(page.locator(".messagelist")).to_contain_text("added")
+    # Waits for the page after the citation: the one before already says "added" (the source).
+    expect(page.locator(".messagelist")).to_contain_text("Citation #")
     citation = Citation.objects.get(source=second, created_by__username="editor")
+    expect(page.locator(".messagelist")).to_contain_text(f"Citation #{citation.pk} added")
     assert page.evaluate(NEW_MARKS, second.pk) == [[citation.start, citation.end]]
     assert second.text[citation.start : citation.end] == sentence
