@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core import serializers
 from django.db import connections, transaction
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -28,6 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The suite runs a process per core beside PostgreSQL on shared machines: a page may take more
+# than Playwright's default 5 s to settle, which is slow but not wrong.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(autouse=True)
