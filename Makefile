@@ -67,8 +67,10 @@ $(AXE): package.json package-lock.json | $(NPM)
 	$(NPM) ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# One test process per core (pytest-xdist); TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= auto
 test: setup-dev $(CHROMIUM) $(AXE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The README's pictures of the review page and the overview, as the browser tests take them.
 screenshots: setup-dev $(CHROMIUM) $(AXE)
