@@ -68,9 +68,11 @@ $(AXE): package.json package-lock.json | $(NPM)
 	touch $@
 
 # One test process per core (pytest-xdist); TEST_WORKERS=0 runs the suite in this one process.
+# xdist's default `load` order, never `worksteal`: pytest-django runs the tests that flush the
+# database after the others, and a worker that steals must not run one of those first.
 TEST_WORKERS ?= auto
 test: setup-dev $(CHROMIUM) $(AXE)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The README's pictures of the review page and the overview, as the browser tests take them.
 screenshots: setup-dev $(CHROMIUM) $(AXE)
