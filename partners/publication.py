@@ -239,12 +239,15 @@ def publish(*, operation, verified_version) -> PublishedOperation:
 @transaction.atomic
 def withdraw(*, operation, reason: str, surviving=None) -> OperationRemoval | None:
     """Stop serving `operation` to partners and tell them why in the removals feed. For a
-    merge, `surviving` is the operation that now holds its facts. Does nothing (and returns
-    None) if the operation was not published."""
+    merge, `surviving` is the operation that now holds its facts.
+
+    An operation already in the feed (sent back to review, say, and now rejected) is listed
+    again with the later reason, so that partners learn it will not come back. Does nothing
+    (and returns None) if partners were never served the operation."""
     if reason == OperationRemoval.Reason.MERGED and surviving is None:
         raise ValueError("A merge must name the surviving operation.")
     deleted, _ = PublishedOperation.objects.filter(operation_id=operation.pk).delete()
-    if not deleted:
+    if not deleted and not OperationRemoval.objects.filter(public_id=operation.public_id).exists():
         return None
     removal, _ = OperationRemoval.objects.update_or_create(
         public_id=operation.public_id,

@@ -482,6 +482,8 @@ def operation_unmerge(*, merge: OperationMerge, by: AbstractBaseUser) -> Operati
     duplicate.merged_into = None
     fields = [*_set_status(duplicate, Status.NEEDS_REVIEW, by=by), "merged_into"]
     _save(duplicate, by=by, fields=fields, reason=f"merge into #{survivor.pk} undone")
+    # Partners who had it were told it was merged: now it is back in review, and may return.
+    withdraw(operation=duplicate, reason=OperationRemoval.Reason.UNVERIFIED)
     _touch_locked(survivor, by=by, reason=f"merge of #{duplicate.pk} undone")
     operation_refresh_newest_source(operation_ids=[survivor.pk, duplicate.pk])
     merge.undone_by = by

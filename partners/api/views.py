@@ -170,7 +170,8 @@ class OperationDetail(PartnerAPIView, generics.RetrieveAPIView):
 class RemovalList(PartnerListView):
     """Operations partners must delete from their copies, with why and when: sent back to
     review, rejected, deleted, or merged into another (whose id is given). An operation
-    published again leaves this feed and comes back in the operations feed."""
+    published again leaves this feed and comes back in the operations feed; one whose reason
+    changes (sent back to review, then rejected) is listed again with the new reason and time."""
 
     queryset = OperationRemoval.objects.all()
     serializer_class = serializers.RemovalSerializer

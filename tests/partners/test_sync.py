@@ -16,6 +16,7 @@ from seizures.services import (
     operation_reject,
     operation_reopen,
     operation_touch,
+    operation_unmerge,
     operation_update,
     operation_verify,
 )
@@ -206,6 +207,43 @@ def test_each_withdrawal_is_in_the_removals_feed_with_its_reason(client, api_key
     }
     listed = {doc["id"] for doc in walk(client, OPERATIONS)}
     assert listed == {str(survivor.public_id), str(kept.public_id)}
+
+
+def test_a_removal_is_listed_again_with_the_reason_that_ends_it(client, api_key, reviewer):
+    """Sent back to review, an operation may return; rejected, deleted or merged after that,
+    it will not, and partners who synced in between must be told."""
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {api_key[1]}"
+    rejected, deleted, merged, survivor = (factories.verified_operation(by=reviewer) for _ in range(4))
+    for operation in (rejected, deleted, merged):
+        operation_reopen(operation=operation, by=reviewer, reason="Quantity in doubt")
+    first_seen = {r["id"]: r["reason"] for r in walk(client, REMOVED)}
+    assert set(first_seen.values()) == {"unverified"}
+    since = timezone.now()
+
+    operation_reject(operation=rejected, by=reviewer, reason="Not a seizure: a yearly total")
+    deleted_id = deleted.public_id
+    deleted.delete()
+    operation_merge(duplicate=merged, survivor=survivor, by=reviewer)
+
+    feed = {r["id"]: (r["reason"], r["surviving_id"]) for r in walk(client, REMOVED, since=since.isoformat())}
+    assert feed == {
+        str(rejected.public_id): ("rejected", None),
+        str(deleted_id): ("deleted", None),
+        str(merged.public_id): ("merged", str(survivor.public_id)),
+    }
+    assert OperationRemoval.objects.count() == 3
+
+
+def test_an_undone_merge_is_listed_again_as_back_in_review(client, api_key, reviewer):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {api_key[1]}"
+    duplicate, survivor = factories.verified_operation(by=reviewer), factories.verified_operation(by=reviewer)
+    merge = operation_merge(duplicate=duplicate, survivor=survivor, by=reviewer)
+    since = timezone.now()
+
+    operation_unmerge(merge=merge, by=reviewer)
+
+    feed = walk(client, REMOVED, since=since.isoformat())
+    assert [(r["id"], r["reason"], r["surviving_id"]) for r in feed] == [(str(duplicate.public_id), "unverified", None)]
 
 
 def test_operations_never_published_leave_no_removal(reviewer):

@@ -154,7 +154,9 @@ def test_an_undone_merge_returns_the_duplicate_to_partners_once_verified_again(r
     survivor, duplicate = factories.verified_operation(by=reviewer), factories.verified_operation(by=reviewer)
     merge = operation_merge(survivor=survivor, duplicate=duplicate, by=second_reviewer)
     operation_unmerge(merge=merge, by=second_reviewer)
-    assert OperationRemoval.objects.filter(public_id=duplicate.public_id, reason="merged").exists()
+    # Still removed, but no longer as part of the survivor: back in review, it may return.
+    removal = OperationRemoval.objects.get(public_id=duplicate.public_id)
+    assert (removal.reason, removal.surviving_public_id) == ("unverified", None)
 
     operation_verify(operation=duplicate, by=reviewer)
 
