@@ -137,6 +137,14 @@ def batch_start(*, batch: IngestBatch, workers: int = 1) -> None:
 def batch_resume(*, batch: IngestBatch, workers: int = 1) -> Progress:
     """Send the rest of a batch out again: after a worker died, the broker was restarted, or
     the batch was cancelled. Items done stay done; only pending ones are taken."""
+    progress = batch_reopen(batch=batch)
+    batch_start(batch=batch, workers=workers)
+    return progress
+
+
+def batch_reopen(*, batch: IngestBatch) -> Progress:
+    """Mark a batch running again, with the progress it had, without sending it out: for a
+    caller that runs it itself (`ingest_batch resume` without a broker)."""
     with transaction.atomic():
         batch = IngestBatch.objects.select_for_update().get(pk=batch.pk)
         progress = batch_progress(batch)
@@ -145,7 +153,6 @@ def batch_resume(*, batch: IngestBatch, workers: int = 1) -> Progress:
         batch.status, batch.finished_at, batch.cancelled_by = IngestBatch.Status.RUNNING, None, None
         batch.save(update_fields=["status", "finished_at", "cancelled_by"])
     logger.info("batch_resumed", batch=batch.pk, pending=progress.pending)
-    batch_start(batch=batch, workers=workers)
     return progress
 
 

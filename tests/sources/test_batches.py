@@ -258,10 +258,13 @@ def test_the_command_refuses_bad_input_creating_nothing(tmp_path):
 
 def test_the_command_resumes_a_cancelled_batch(tmp_path):
     batch = batch_create(files=files(3))
-    batch_cancel(batch=batch)
+    batch_cancel(batch=batch, by=factories.editor())
     out = io.StringIO()
     call_command("ingest_batch", "resume", str(batch.pk), stdout=out)
     assert "3 created" in out.getvalue()
+    batch.refresh_from_db()
+    # Resumed as the admin's action resumes: no longer marked as cancelled by anyone.
+    assert (batch.status, batch.cancelled_by) == (IngestBatch.Status.DONE, None)
     with pytest.raises(CommandError, match="nothing left"):
         call_command("ingest_batch", "resume", str(batch.pk))
 

@@ -24,6 +24,7 @@ from sources.batches import (
     batch_cancel,
     batch_create,
     batch_progress,
+    batch_reopen,
     batch_resume,
     batch_run,
     batch_start,
@@ -147,10 +148,7 @@ class Command(BaseCommand):
     def handle_resume(self, *, batch, workers, no_wait, **options):
         batch = self._batch(batch)
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            progress = batch_progress(batch)
-            if not progress.pending:
-                raise CommandError(f"{batch} has nothing left to do ({progress}).")
-            IngestBatch.objects.filter(pk=batch.pk).update(status=IngestBatch.Status.RUNNING, finished_at=None)
+            batch_reopen(batch=batch)
             self._run_here(batch)
         else:
             progress = batch_resume(batch=batch, workers=workers)
