@@ -7,13 +7,12 @@ incremental sync fetches them all again. Nothing is verified or withdrawn. With
 `--background` the work goes to the Celery workers, a task per batch of operations.
 """
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from partners.publication import reference_lookups, republish
 from partners.tasks import republish_operations
 from seizures.models import Operation
-from sources.management.commands._progress import Progress
+from sources.management.commands._progress import Progress, sent_to_workers
 
 # Operations a transaction: short enough that no row stays locked for long (a reviewer
 # verifying one of them waits a moment), long enough not to pay a commit per operation.
@@ -31,16 +30,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_progress, background, **options):
         ids = list(Operation.objects.published().order_by("pk").values_list("pk", flat=True))
-        if background and not settings.CELERY_TASK_ALWAYS_EAGER:
-            chunks = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
-            for chunk in chunks:
-                republish_operations.delay(chunk)
-            self.stdout.write(
-                self.style.SUCCESS(f"Sent {len(ids)} operation(s) to the workers, in {len(chunks)} task(s).")
-            )
+        if background and sent_to_workers(
+            self, republish_operations, ids, size=BATCH, unit="operation", doing="republishing"
+        ):
             return
-        if background:
-            self.stdout.write("No broker configured: republishing here.")
         lookups = reference_lookups()
         progress = Progress(self, ids, unit="operation", enabled=not no_progress)
         done, batch = 0, []

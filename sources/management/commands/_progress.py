@@ -1,9 +1,11 @@
-"""A progress bar for commands that work through many files or sources, drawn on stderr
-only when a person is watching it, so that the per-item lines on stdout stay readable."""
+"""For commands that work through many files, sources or operations: a progress bar, drawn on
+stderr only when a person is watching it, so that the per-item lines on stdout stay readable;
+and, for their --background option, the work sent to the Celery workers in chunks."""
 
 import contextlib
 import sys
 
+from django.conf import settings
 from tqdm import tqdm
 
 # Fewer items than this finish before a bar would tell anyone anything.
@@ -28,3 +30,16 @@ class Progress:
 
     def close(self) -> None:
         self.bar.close()
+
+
+def sent_to_workers(command, task, ids: list, *, size: int, unit: str, doing: str) -> bool:
+    """Queue `task` once for each `size` of `ids` and say so. Without a broker nothing is
+    sent: it says that the work is `doing` here, and returns False for the caller to do it."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        command.stdout.write(f"No broker configured: {doing} here.")
+        return False
+    chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+    for chunk in chunks:
+        task.delay(chunk)
+    command.stdout.write(command.style.SUCCESS(f"Sent {len(ids)} {unit}(s) to the workers, in {len(chunks)} task(s)."))
+    return True

@@ -8,13 +8,12 @@ the Celery workers, a task per CHUNK sources; running the command again afterwar
 --force) finds what is left, if a worker was lost.
 """
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import OuterRef, Subquery
 
 from sources.extraction import get_extractor
 from sources.ingestion import describe_run, source_extract
-from sources.management.commands._progress import Progress
+from sources.management.commands._progress import Progress, sent_to_workers
 from sources.models import ExtractionRun, Source
 from sources.tasks import reextract_sources
 
@@ -55,16 +54,10 @@ class Command(BaseCommand):
         if not ids:
             self.stdout.write(f"Every source has been extracted by {extractor.name} {extractor.version} already.")
             return
-        if background and not settings.CELERY_TASK_ALWAYS_EAGER:
-            chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
-            for chunk in chunks:
-                reextract_sources.delay(chunk)
-            self.stdout.write(
-                self.style.SUCCESS(f"Sent {len(ids)} source(s) to the workers, in {len(chunks)} task(s).")
-            )
+        if background and sent_to_workers(
+            self, reextract_sources, ids, size=CHUNK, unit="source", doing="re-extracting"
+        ):
             return
-        if background:
-            self.stdout.write("No broker configured: re-extracting here.")
 
         failures = []
         progress = Progress(self, ids, unit="source", enabled=not no_progress)
