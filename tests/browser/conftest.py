@@ -6,13 +6,10 @@ Each flow saves a screenshot under `var/screenshots/`.
 """
 
 import os
-import types
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core import serializers
-from django.db import connections, transaction
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -102,32 +99,10 @@ def reference_data_for_rollback(django_db_setup, django_db_blocker):
     Django keeps it for `serialized_rollback`: the browser tests are transactional (the live
     server must see their rows), so each one ends with a flush, and the next one starts by
     loading this back. Taken when the first browser test starts, before any flush (pytest-
-    django runs transactional tests last); Django itself only takes it when told at set-up."""
+    django runs transactional tests last); Django itself only takes it when told at set-up.
+    tests/conftest.py loads it back in bulk."""
     from django.db import connection
 
     with django_db_blocker.unblock():
         if not hasattr(connection, "_test_serialized_contents"):
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-    connection.creation.deserialize_db_from_string = types.MethodType(load_in_bulk, connection.creation)
-
-
-def load_in_bulk(creation, data: str) -> None:
-    """What Django's `deserialize_db_from_string` does before each browser test, in one INSERT
-    per model and batch rather than an UPDATE-then-INSERT per row: with thousands of
-    subdivisions that was most of each browser test's time on PostgreSQL. The rows are the
-    same, and no history is written (Django's raw saves make the history skip them too)."""
-    alias = creation.connection.alias
-    by_model: dict[type, list] = {}
-    many_to_many = []
-    with transaction.atomic(using=alias), creation.connection.constraint_checks_disabled():
-        for deserialized in serializers.deserialize("json", StringIO(data), using=alias):
-            by_model.setdefault(type(deserialized.object), []).append(deserialized.object)
-            if deserialized.m2m_data:
-                many_to_many.append(deserialized)
-        for model, objects in by_model.items():
-            # Before the first test nothing was flushed yet: the rows are there, the same.
-            model._base_manager.using(alias).bulk_create(objects, batch_size=500, ignore_conflicts=True)
-        for deserialized in many_to_many:
-            for name, values in deserialized.m2m_data.items():
-                getattr(deserialized.object, name).set(values)
-    creation.connection.check_constraints(table_names={model._meta.db_table for model in by_model})
