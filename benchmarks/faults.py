@@ -63,7 +63,6 @@ from benchmarks.load import (  # noqa: E402
     read_requests,
     run_locust,
     stop_locust,
-    stop_server,
     summarise,
     table,
     wait_locust,
@@ -390,20 +389,10 @@ def main() -> int:
         for thread in (poller, watcher):
             if thread is not None:
                 thread.done.set()
-        if served.collecting is not None and served.collecting.poll() is None:
-            served.collecting.kill()
         if driver is not None:
             stop_locust(driver)
         cluster.ensure_up()
-        if served.server is not None:
-            stop_server(served.server)
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep_db:
-            log(f"kept {args.database_url}")
-        else:
-            drop_database(args.database_url)
+        served.stop(args)
 
     if not requests:
         print(f"locust made no requests; logs kept in {directory}")

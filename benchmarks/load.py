@@ -714,6 +714,20 @@ class Served:
     facts: str = ""
     pids: list[int] = dataclasses.field(default_factory=list)
 
+    def stop(self, args) -> None:
+        """Stop what was started, and drop the database unless `--keep-db`."""
+        if self.collecting is not None and self.collecting.poll() is None:
+            os.killpg(self.collecting.pid, signal.SIGKILL)
+        if self.server is not None:
+            stop_server(self.server)
+        from django.db import connections
+
+        connections.close_all()
+        if args.keep_db:
+            log(f"kept {args.database_url}")
+        else:
+            drop_database(args.database_url)
+
 
 def prepare_and_serve(args, *, env: dict, secret_key: str, directory: Path, served: Served) -> list[str]:
     """Collect the static files (in the background), seed the database, serve it with
@@ -785,19 +799,9 @@ def main() -> int:
         counts = server.log_counts()
         server_ms = server.server_ms()
     finally:
-        if served.collecting is not None and served.collecting.poll() is None:
-            os.killpg(served.collecting.pid, signal.SIGKILL)
         if driver is not None:
             stop_locust(driver)
-        if served.server is not None:
-            stop_server(served.server)
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep_db:
-            log(f"kept {args.database_url}")
-        else:
-            drop_database(args.database_url)
+        served.stop(args)
 
     seconds = window(requests)
     rows = summarise(requests, seconds=seconds, server_ms=server_ms)
