@@ -30,14 +30,14 @@ import pytest
 from django import forms
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from seizures.models import Detainee, Operation
 from sources.extraction import get_extractor
 from sources.ingestion import IngestError, source_from_bytes, source_from_text, source_ingest
 from sources.models import Citation, Source
 from tests import factories
+from tests.module_rows import rows_for_the_module
 from tests.sources.fake_extractor import FakeExtractor, drug, proposal
 
 # Marked as database tests, so that pytest-django runs them with the others that use the
@@ -456,22 +456,13 @@ def _build_scene() -> Scene:
 
 @pytest.fixture(scope="module")
 def scene(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            SOURCES_EXTRACTOR=FAKE_EXTRACTOR,
-            DEBUG=False,
-        ),
-        transaction.atomic(),
-    ):
-        _install_fake_extractor()
-        try:
+    try:
+        with rows_for_the_module(django_db_blocker, SOURCES_EXTRACTOR=FAKE_EXTRACTOR, DEBUG=False):
+            _install_fake_extractor()
             yield _build_scene()
-        finally:
-            transaction.set_rollback(True)
-            get_extractor.cache_clear()
-            cache.clear()
+    finally:
+        get_extractor.cache_clear()
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

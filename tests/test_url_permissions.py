@@ -36,7 +36,6 @@ from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path
@@ -58,6 +57,7 @@ from sources.ingestion import source_from_text, source_ingest
 from sources.models import AttachedSource, Citation, FieldDecision, IngestBatch, Source
 from sources.services import citation_create
 from tests import factories
+from tests.module_rows import rows_for_the_module
 from tests.sources.fake_extractor import FakeExtractor, drug, proposal
 
 # Marked as database tests, so that pytest-django runs them with the others that use the
@@ -297,15 +297,8 @@ def _build_world() -> World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        try:
-            yield _build_world()
-        finally:
-            transaction.set_rollback(True)
+    with rows_for_the_module(django_db_blocker):
+        yield _build_world()
 
 
 @pytest.fixture(autouse=True)

@@ -22,8 +22,8 @@ import hypothesis
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
-from django.test import Client, override_settings
+from django.db import close_old_connections
+from django.test import Client
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -37,6 +37,7 @@ from partners.publication import withdraw
 from seizures.models import Agency, Country, Subdivision
 from seizures.services import operation_reject, operation_reopen, operation_update, operation_verify
 from tests import factories
+from tests.module_rows import rows_for_the_module
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 FUZZ_RANDOM = os.environ.get("FUZZ_RANDOM", "") == "1"
@@ -169,15 +170,8 @@ def partner_keys(django_db_setup, django_db_blocker):
     Each test's `db` transaction nests in this one (a savepoint), and Hypothesis runs all the
     examples of an operation inside that one test call: every generated request sees the
     records, and nothing is left behind."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        try:
-            yield _seed()
-        finally:
-            transaction.set_rollback(True)
+    with rows_for_the_module(django_db_blocker):
+        yield _seed()
 
 
 @pytest.fixture(params=["public-key", "personal-data-key"])
