@@ -118,6 +118,26 @@ class PublishedFacet(models.Model):
         return f"{self.kind} {self.code or '?'}"
 
 
+class PublishedPart(models.Model):
+    """An evidence item or a detainee that a published operation's document holds. Unique per
+    part: one seizure's drugs, or one person, are never in two published operations at once,
+    whatever merges and undone merges did to the live records (`seizures.services`)."""
+
+    class Kind(models.TextChoices):
+        EVIDENCE_ITEM = "evidence_item"
+        DETAINEE = "detainee"
+
+    publication = models.ForeignKey(PublishedOperation, on_delete=models.CASCADE, related_name="parts")
+    kind = models.CharField(max_length=13, choices=Kind.choices)
+    part_id = models.BigIntegerField(help_text="The evidence item's or detainee's id.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "part_id"], name="published_part_once")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.part_id}"
+
+
 class OperationRemoval(models.Model):
     """A published operation that partners must delete from their copies: withdrawn from
     review, rejected, deleted or merged into another. Cleared if the operation is published

@@ -17,10 +17,11 @@ from decimal import Decimal
 
 import orjson
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from partners.api.documents import OperationDocumentSerializer
-from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
+from partners.models import OperationRemoval, PublishedFacet, PublishedOperation, PublishedPart
 
 WITHHELD = "[name withheld]"
 MG_PER_KG = 10**6  # facets count drugs in whole milligrams: quantity_kg has six decimal places
@@ -190,11 +191,11 @@ def write_publication(
     modified_at,
     agency_names: dict[str, str],
     group_ids: dict[str, int],
-    models=(PublishedOperation, PublishedFacet),
+    models=(PublishedOperation, PublishedFacet, PublishedPart),
 ):
     """Create the publication rows of `verified_version`. `models` lets a data migration pass
-    its historical models."""
-    published_model, facet_model = models
+    its historical models (without the parts' model, before it existed)."""
+    published_model, facet_model, *part_model = models
     snapshot = verified_version.data
     public, personal = operation_documents(
         snapshot,
@@ -219,7 +220,38 @@ def write_publication(
     facet_model.objects.bulk_create(
         facet_model(publication=publication, kind=kind, code=code, amount=amount) for kind, code, amount in facets
     )
+    if part_model:
+        # Unique per part: the database refuses an item or a person in two publications.
+        part_model[0].objects.bulk_create(
+            part_model[0](publication=publication, kind=kind, part_id=pk) for kind, pk in snapshot_parts(snapshot)
+        )
     return publication
+
+
+def snapshot_parts(snapshot: dict) -> list[tuple[str, int]]:
+    """(kind, id) of the evidence items and detainees a verified version holds."""
+    Kind = PublishedPart.Kind
+    return [(Kind.EVIDENCE_ITEM, item["id"]) for item in snapshot["evidence_items"]] + [
+        (Kind.DETAINEE, person["id"]) for person in snapshot["detainees"]
+    ]
+
+
+def parts_published_elsewhere(*, operation, snapshot: dict, leaving=()) -> list[tuple[str, int, object]]:
+    """(kind, id, operation id) of the parts of `snapshot` that another operation's
+    publication holds: publishing it would put them in two. `leaving`: operations whose
+    publications go in the same transaction (those merged into `operation`)."""
+    parts = snapshot_parts(snapshot)
+    if not parts:
+        return []
+    wanted = Q()
+    for kind in {kind for kind, _ in parts}:
+        wanted |= Q(kind=kind, part_id__in=[pk for k, pk in parts if k == kind])
+    return list(
+        PublishedPart.objects.filter(wanted)
+        .exclude(publication__operation__in=[operation, *leaving])
+        .order_by("kind", "part_id")
+        .values_list("kind", "part_id", "publication__operation_id")
+    )
 
 
 @transaction.atomic

@@ -7,18 +7,19 @@ are merged (`seizures.services.operation_merge`).
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from seizures import vocabularies as vocab
+from seizures.merging import SAME_EVENT_WEIGHT_TOLERANCE
 from seizures.models import DuplicateDecision, EvidenceItem, Operation
 from seizures.services import VERIFY_PERMISSION, WorkflowError, operation_merge
 
 DAYS_APART = 3
-WEIGHT_TOLERANCE = Decimal("0.02")
+# The same tolerance pairs the items of a merge (seizures.merging).
+WEIGHT_TOLERANCE = SAME_EVENT_WEIGHT_TOLERANCE
 MOST = 10
 
 
@@ -78,8 +79,9 @@ def duplicate_reject(*, operation: Operation, other: Operation, by) -> Duplicate
 
 
 @transaction.atomic
-def duplicate_merge(*, survivor: Operation, duplicate: Operation, by, reason: str = ""):
-    """Record that the two are the same event, and merge `duplicate` into `survivor`."""
-    merge = operation_merge(survivor=survivor, duplicate=duplicate, by=by, reason=reason)
+def duplicate_merge(*, survivor: Operation, duplicate: Operation, by, reason: str, plan=None):
+    """Record that the two are the same event, and merge `duplicate` into `survivor` (`plan`:
+    which of their parts are the same, as `operation_merge` takes it)."""
+    merge = operation_merge(survivor=survivor, duplicate=duplicate, by=by, reason=reason, plan=plan)
     _record(survivor, duplicate, same=True, by=by)
     return merge

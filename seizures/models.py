@@ -153,7 +153,9 @@ class OperationQuerySet(models.QuerySet):
         """Needs review, nobody else is reviewing it, and (four eyes) `user` did not edit it last."""
         operations = self.needing_review().exclude(self._live_claim() & ~Q(claimed_by=user))
         if settings.SEIZURES_FOUR_EYES:
-            operations = operations.exclude(last_edited_by=user)
+            # Nearly what the verify service checks (seizures.services.value_checkers): who
+            # edited it last, or decided one of its fields.
+            operations = operations.exclude(last_edited_by=user).exclude(field_decisions__decided_by=user)
         return operations
 
     def claimed_by_user(self, user):
@@ -167,6 +169,14 @@ class OperationQuerySet(models.QuerySet):
             status__in=[Operation.Status.DRAFT, Operation.Status.NEEDS_REVIEW, Operation.Status.REJECTED],
             status_changed_by__isnull=False,
         ).exclude(status_changed_by=user)
+
+    def new_source_since_verified(self):
+        """In review because the extractor cited another report of them after they were
+        verified (`seizures.services.operation_source_added`)."""
+        cited_since = Operation.objects.filter(
+            citations__created_by__isnull=True, citations__created_at__gt=F("verified_version__verified_at")
+        )
+        return self.needing_review().filter(verified_version__isnull=False, pk__in=cited_since.values("pk"))
 
     def in_country(self, code: str):
         return self.filter(country_id=code.upper())

@@ -17,6 +17,7 @@ people could race, and leaves a history row saying who did what.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -58,6 +59,14 @@ class ConcurrentEditError(WorkflowError):
     pass
 
 
+class VerifyRefused(WorkflowError):
+    """Verification refused; `reasons` lists each thing still open."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("Not verified. " + " ".join(reasons))
+
+
 def _lock(operation: Operation) -> Operation:
     # Row lock until the transaction ends: two reviewers verifying, or a reviewer verifying
     # while an editor saves, must happen one after the other, each seeing the other's result.
@@ -84,11 +93,90 @@ def concurrent_edit_message(current: Operation) -> str:
     )
 
 
+def value_checkers(operation: Operation) -> set[int]:
+    """Ids of the people who answer for the operation's current values: who decided or edited
+    them since it was last verified. The extractor is nobody. If nobody did (reopened, or sent
+    back by a new source, with nothing changed yet), the values are still those the people of
+    the verification before decided, and they are the ones who answer for them."""
+    from sources.models import FieldDecision
+
+    times = list(operation.verified_versions.order_by("-verified_at").values_list("verified_at", flat=True))
+    bounds = [None, *times]  # newest first: (times[0], now], (times[1], times[0]], ...
+    for upper, lower in zip(bounds, [*times, None], strict=True):
+        edits = Operation.history.filter(id=operation.pk, last_edited_by__isnull=False)
+        decisions = FieldDecision.history.filter(operation_id=operation.pk, history_user__isnull=False)
+        if lower is not None:
+            edits, decisions = edits.filter(last_edited_at__gt=lower), decisions.filter(history_date__gt=lower)
+        if upper is not None:
+            edits, decisions = edits.filter(last_edited_at__lte=upper), decisions.filter(history_date__lte=upper)
+        people = set(edits.values_list("last_edited_by", flat=True)) | set(
+            decisions.values_list("history_user", flat=True)
+        )
+        if people:
+            return people
+    return set()
+
+
 def four_eyes_blocks(*, operation: Operation, by) -> bool:
-    """Whether the four-eyes rule stops `by` from verifying `operation`: they made its last edit."""
-    return bool(
-        settings.SEIZURES_FOUR_EYES and operation.last_edited_by_id is not None and operation.last_edited_by_id == by.pk
-    )
+    """Whether the four-eyes rule stops `by` from verifying `operation`: they decided or
+    edited its values (`value_checkers`), or nobody but them would have checked it."""
+    if not settings.SEIZURES_FOUR_EYES:
+        return False
+    checkers = value_checkers(operation)
+    return not checkers or by.pk in checkers
+
+
+def verify_blockers(*, operation: Operation, by, open_fields: list[tuple[str, str]] | None = None) -> list[str]:
+    """Why `by` may not verify `operation` now, one sentence a reason; empty if they may.
+    Every path that verifies (the button, the bulk action, the keyboard, a command) goes
+    through `operation_verify`, which refuses with these; pages call it to say so early
+    (passing the `open_fields` of the rows they show, or they are read here)."""
+    from sources import review
+
+    if operation.status != Status.NEEDS_REVIEW:
+        return [
+            f"Only operations that need review can be verified; this one is {operation.get_status_display().lower()}."
+        ]
+    reasons = []
+    if not operation.citations.exists():
+        reasons.append("An operation needs at least one citation from a source before it can be verified.")
+    open_ = review.open_fields(operation) if open_fields is None else open_fields
+    if open_:
+        reasons.append(
+            "Every value the extractor proposed needs a person's decision first; still open: "
+            + "; ".join(f"{label} ({why})" for label, why in open_)
+            + "."
+        )
+    if settings.SEIZURES_FOUR_EYES:
+        checkers = value_checkers(operation)
+        if not checkers:
+            reasons.append(
+                "No person has decided or edited its values yet: one reviewer checks them, "
+                "another verifies (four-eyes rule)."
+            )
+        elif by.pk in checkers:
+            reasons.append(
+                "You decided or edited its values since it was last verified, so another reviewer must "
+                "verify it (four-eyes rule)."
+            )
+    reasons += _published_elsewhere(operation)
+    return reasons
+
+
+def _published_elsewhere(operation: Operation) -> list[str]:
+    from partners.publication import parts_published_elsewhere
+
+    parts = {
+        "evidence_items": [{"id": pk} for pk in operation.evidence_items.values_list("pk", flat=True)],
+        "detainees": [{"id": pk} for pk in operation.detainees.values_list("pk", flat=True)],
+    }
+    clashes = parts_published_elsewhere(operation=operation, snapshot=parts, leaving=merged_into(operation))
+    names = {"evidence_item": "Evidence item", "detainee": "Detainee"}
+    return [
+        f"{names[kind]} #{pk} is still published as part of operation #{other} (a merge was undone): "
+        f"verify #{other} again first, so that partners never count it twice."
+        for kind, pk, other in clashes
+    ]
 
 
 # django-simple-history keeps a change's reason in 100 characters.
@@ -232,6 +320,23 @@ def _touch_locked(operation: Operation, *, by, reason: str) -> None:
     _save(operation, by=by, fields=fields, reason=reason)
 
 
+@transaction.atomic
+def operation_source_added(*, operation: Operation, source) -> Operation:
+    """The extractor cited another report (`source`) on `operation`. A verified operation
+    changed by it goes back to review like any edit, partners keeping its verified version,
+    and the inbox shows it as having a new source since it was verified. Nobody edited it:
+    its editors stay who they were, so four eyes still count the people who checked it."""
+    current = _lock(operation)
+    if current.status != Status.VERIFIED:
+        return current
+    fields = _set_status(current, Status.NEEDS_REVIEW, by=None)
+    # A page opened before this shows a record without the new source: it cannot verify.
+    current.version += 1
+    label = f"#{source.pk}" + (f" ({source.outlet})" if source.outlet else "")
+    _save(current, by=None, fields=[*fields, "version"], reason=f"new source since verified: {label}")
+    return current
+
+
 def operation_refresh_newest_source(*, operation_ids) -> None:
     """Recompute the queue's ordering date of these operations: the publication date of the
     newest source citing each. Called whenever citations or a source's date change."""
@@ -274,16 +379,10 @@ def operation_verify(*, operation: Operation, by: AbstractBaseUser, expected_ver
             f"{editor} changed this operation after you opened it, so it was not verified: "
             "reload the page, check the changes, then verify."
         )
-    if operation.status != Status.NEEDS_REVIEW:
-        raise WorkflowError(
-            f"Only operations that need review can be verified; this one is {operation.get_status_display().lower()}."
-        )
-    if not operation.citations.exists():
-        raise WorkflowError("An operation needs at least one citation from a source before it can be verified.")
-    if four_eyes_blocks(operation=operation, by=by):
-        raise WorkflowError(
-            "You made the last edit of this operation, so another reviewer must verify it (four-eyes rule)."
-        )
+    blockers = verify_blockers(operation=operation, by=by)
+    if blockers:
+        raise VerifyRefused(blockers)
+    _withdraw_merged_into(operation, by=by)
     now = timezone.now()
     number = (operation.verified_versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = VerifiedVersion.objects.create(
@@ -349,15 +448,53 @@ def _lock_pair(first: Operation, second: Operation) -> tuple[Operation, Operatio
     return rows[first.pk], rows[second.pk]
 
 
-def _move(children, *, to: Operation, by, reason: str) -> list[int]:
+def _move(children, *, to: Operation, by, reason: str, **also) -> list[int]:
     moved = []
     for child in children:
         child.operation = to
+        for name, value in also.items():
+            setattr(child, name, value)
         child._history_user = by
         child._change_reason = history_reason(reason)
-        child.save(update_fields=["operation"])
+        child.save(update_fields=["operation", *also])
         moved.append(child.pk)
     return moved
+
+
+def _save_part(part, *, by, reason: str, fields: list[str]) -> None:
+    part._history_user = by
+    part._change_reason = history_reason(reason)
+    part.save(update_fields=fields)
+
+
+def merged_into(operation: Operation) -> list[Operation]:
+    """The operations merged into `operation`, and those merged into them, and so on."""
+    found, todo = [], [operation.pk]
+    while todo:
+        rows = list(Operation.objects.filter(merged_into_id__in=todo, status=Status.MERGED))
+        found += rows
+        todo = [row.pk for row in rows]
+    return found
+
+
+def _withdraw_merged_into(operation: Operation, *, by) -> None:
+    """`operation` is being verified: the operations merged into it since it was last verified,
+    which partners kept while the merge waited for review, leave the feed for it now."""
+    for duplicate in merged_into(operation):
+        if duplicate.verified_version_id is not None:
+            duplicate.verified_version = None
+            _save(
+                duplicate,
+                by=by,
+                fields=["verified_version"],
+                reason=f"withdrawn: #{operation.pk}, which holds it, verified",
+            )
+        elif not OperationRemoval.objects.filter(public_id=duplicate.public_id).exclude(
+            reason=OperationRemoval.Reason.MERGED, surviving_public_id=operation.public_id
+        ):
+            continue  # never published, or partners were told already
+        # Partners who were told it was back in review now learn that it will not come back.
+        withdraw(operation=duplicate, reason=OperationRemoval.Reason.MERGED, surviving=operation)
 
 
 def possible_duplicate_parts(operation: Operation) -> list[dict]:
@@ -398,20 +535,40 @@ def possible_duplicate_parts(operation: Operation) -> list[dict]:
     return pairs
 
 
+def _json_value(value):
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
 @transaction.atomic
 def operation_merge(
-    *, survivor: Operation, duplicate: Operation, by: AbstractBaseUser, reason: str = ""
+    *, survivor: Operation, duplicate: Operation, by: AbstractBaseUser, reason: str, plan=None
 ) -> OperationMerge:
-    """Make `duplicate` part of `survivor`: its items, detainees and citations move over, its
-    agencies and countries are added, and it is left pointing at the survivor. Partners who
-    had the duplicate are told by the removals feed (reason `merged`, with the survivor's id).
+    """Make `duplicate` part of `survivor`, counting what both report once.
 
-    The survivor changed, so it goes (back) to review; while it waits, partners keep its
-    verified version. `operation_unmerge` undoes the merge.
+    `plan` (a `seizures.merging.MergePlan`; `default_plan` if None) pairs the items and the
+    detainees that are the same ones reported twice. A pair stays one: the survivor's item,
+    with the duplicate's values if the plan keeps them, and the duplicate's citations of it
+    pointing at it; the duplicate's own item stays behind with the duplicate. Unpaired items
+    and detainees, and every citation, move over; agencies and countries are added.
+
+    The survivor changed, so it goes (back) to review. Until it is verified, partners keep
+    both verified versions: the duplicate leaves their feed (reason `merged`) when the
+    survivor is verified (`operation_verify`). `operation_unmerge` undoes the merge exactly.
     """
+    from seizures.merging import (
+        DETAINEE_FIELDS,
+        ITEM_VALUE_FIELDS,
+        KEEP_DUPLICATE,
+        PlanError,
+        checked_plan,
+        default_plan,
+    )
     from sources.models import Citation
 
     _require(by, VERIFY_PERMISSION, "merge")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Say why the two are the same event: the reason stays with the merge.")
     if survivor.pk == duplicate.pk:
         raise WorkflowError("An operation cannot be merged into itself.")
     survivor, duplicate = _lock_pair(survivor, duplicate)
@@ -420,14 +577,66 @@ def operation_merge(
             raise WorkflowError(f"#{operation.pk} was already merged into #{operation.merged_into_id}.")
         if operation.status == Status.REJECTED:
             raise WorkflowError(f"#{operation.pk} was rejected: reopen it before merging it.")
+    try:
+        plan = checked_plan(
+            plan if plan is not None else default_plan(survivor, duplicate), survivor=survivor, duplicate=duplicate
+        )
+    except PlanError as error:
+        raise WorkflowError(str(error)) from None
     note = f"moved from #{duplicate.pk} by a merge into #{survivor.pk}"
+    same_items = {pair.duplicate: pair for pair in plan.items}
+    same_people = {pair.duplicate: pair for pair in plan.detainees}
+
+    # One item, one person: the survivor's takes what the plan keeps of its twin.
+    restore = {"evidence_items": {}, "detainees": {}}
+    items = {item.pk: item for item in EvidenceItem.objects.filter(operation__in=[survivor, duplicate])}
+    for pair in plan.items:
+        mine, theirs = items[pair.survivor], items[pair.duplicate]
+        if pair.keep == KEEP_DUPLICATE:
+            restore["evidence_items"][mine.pk] = {f: _json_value(getattr(mine, f)) for f in ITEM_VALUE_FIELDS}
+            for name in ITEM_VALUE_FIELDS:
+                setattr(mine, name, getattr(theirs, name))
+            _save_part(
+                mine, by=by, reason=f"values of #{duplicate.pk}'s report taken by a merge", fields=ITEM_VALUE_FIELDS
+            )
+    people = {person.pk: person for person in Detainee.objects.filter(operation__in=[survivor, duplicate])}
+    for pair in plan.detainees:
+        mine, theirs = people[pair.survivor], people[pair.duplicate]
+        filled = [f for f in DETAINEE_FIELDS if getattr(mine, f) in (None, "") and getattr(theirs, f) not in (None, "")]
+        if filled:
+            restore["detainees"][mine.pk] = {f: getattr(mine, Detainee._meta.get_field(f).attname) for f in filled}
+            for name in filled:
+                setattr(mine, name, getattr(theirs, name))
+            _save_part(mine, by=by, reason=f"completed from #{duplicate.pk}'s report by a merge", fields=filled)
+
+    # Citations of a part reported twice now support the one kept.
+    retargeted = {}
+    citations = list(Citation.objects.filter(operation=duplicate).order_by("pk"))
+    for citation in citations:
+        if citation.evidence_item_id in same_items:
+            retargeted[citation.pk] = ["evidence_item", citation.evidence_item_id]
+            citation.evidence_item_id = same_items[citation.evidence_item_id].survivor
+        elif citation.detainee_id in same_people:
+            retargeted[citation.pk] = ["detainee", citation.detainee_id]
+            citation.detainee_id = same_people[citation.detainee_id].survivor
     moved = {
-        "evidence_items": _move(duplicate.evidence_items.order_by("pk"), to=survivor, by=by, reason=note),
-        "detainees": _move(duplicate.detainees.order_by("pk"), to=survivor, by=by, reason=note),
-        "citations": _move(
-            Citation.objects.filter(operation=duplicate).order_by("pk"), to=survivor, by=by, reason=note
+        "evidence_items": _move(
+            duplicate.evidence_items.exclude(pk__in=same_items).order_by("pk"), to=survivor, by=by, reason=note
         ),
+        "detainees": _move(
+            duplicate.detainees.exclude(pk__in=same_people).order_by("pk"), to=survivor, by=by, reason=note
+        ),
+        "citations": [],
     }
+    for citation in citations:
+        moved["citations"] += _move(
+            [citation],
+            to=survivor,
+            by=by,
+            reason=note,
+            evidence_item_id=citation.evidence_item_id,
+            detainee_id=citation.detainee_id,
+        )
     for relation in MERGED_RELATIONS:
         theirs = getattr(duplicate, relation).all()
         added = sorted(
@@ -435,12 +644,14 @@ def operation_merge(
         )
         getattr(survivor, relation).add(*added)
         moved[relation] = added
+    moved["plan"] = plan.to_json()
+    moved["restore"] = restore
+    moved["retargeted"] = retargeted
 
+    # The duplicate keeps its verified version (partners keep it) until the survivor is verified.
     duplicate.merged_into = survivor
-    duplicate.verified_version = None
-    fields = [*_set_status(duplicate, Status.MERGED, by=by), "merged_into", "verified_version"]
-    _save(duplicate, by=by, fields=fields, reason=f"merged into #{survivor.pk}" + (f": {reason}" if reason else ""))
-    withdraw(operation=duplicate, reason=OperationRemoval.Reason.MERGED, surviving=survivor)
+    fields = [*_set_status(duplicate, Status.MERGED, by=by), "merged_into"]
+    _save(duplicate, by=by, fields=fields, reason=f"merged into #{survivor.pk}: {reason}")
 
     _touch_locked(survivor, by=by, reason=f"#{duplicate.pk} merged into it")
     operation_refresh_newest_source(operation_ids=[survivor.pk, duplicate.pk])
@@ -458,8 +669,11 @@ def operation_merge(
 @transaction.atomic
 def operation_unmerge(*, merge: OperationMerge, by: AbstractBaseUser) -> Operation:
     """Undo `merge`: what it moved and is still on the survivor goes back to the duplicate,
-    the countries and agencies it added are taken off again, and the duplicate returns to
-    review (partners get it back once it is verified again). Returns the duplicate."""
+    citations it pointed at the survivor's items and detainees point at the duplicate's again,
+    values it gave the survivor's parts are put back, the countries and agencies it added are
+    taken off, and the duplicate returns to review. Partners who still had the duplicate
+    (the survivor was not verified since) keep it; those who were told it was merged learn
+    it may come back. Returns the duplicate."""
     from sources.models import Citation
 
     _require(by, VERIFY_PERMISSION, "undo merges of")
@@ -473,17 +687,39 @@ def operation_unmerge(*, merge: OperationMerge, by: AbstractBaseUser) -> Operati
         raise WorkflowError(f"#{survivor.pk} was merged into #{survivor.merged_into_id} since: undo that merge first.")
     note = f"moved back to #{duplicate.pk}: merge into #{survivor.pk} undone"
     moved = merge.moved
-    for model, key in ((EvidenceItem, "evidence_items"), (Detainee, "detainees"), (Citation, "citations")):
+    for model, key in ((EvidenceItem, "evidence_items"), (Detainee, "detainees")):
         children = model.objects.filter(operation=survivor, pk__in=moved.get(key, [])).order_by("pk")
         _move(children, to=duplicate, by=by, reason=note)
+    retargeted = moved.get("retargeted", {})
+    for citation in Citation.objects.filter(operation=survivor, pk__in=moved.get("citations", [])).order_by("pk"):
+        target = retargeted.get(str(citation.pk))
+        also = {}
+        if target is not None:
+            name, pk = target
+            model = EvidenceItem if name == "evidence_item" else Detainee
+            # The duplicate's own part, if it is still there; else the citation supports the record.
+            also = {f"{name}_id": pk if model.objects.filter(pk=pk, operation=duplicate).exists() else None}
+        _move([citation], to=duplicate, by=by, reason=note, **also)
+    for model, key in ((EvidenceItem, "evidence_items"), (Detainee, "detainees")):
+        for pk, values in moved.get("restore", {}).get(key, {}).items():
+            part = model.objects.filter(pk=int(pk), operation=survivor).first()
+            if part is None:
+                continue
+            for name, value in values.items():
+                field = model._meta.get_field(name)
+                setattr(part, field.attname, field.to_python(value))
+            _save_part(
+                part, by=by, reason=note.replace("moved back to", "values given back: merge of"), fields=list(values)
+            )
     for relation in MERGED_RELATIONS:
         getattr(survivor, relation).remove(*moved.get(relation, []))
 
     duplicate.merged_into = None
     fields = [*_set_status(duplicate, Status.NEEDS_REVIEW, by=by), "merged_into"]
     _save(duplicate, by=by, fields=fields, reason=f"merge into #{survivor.pk} undone")
-    # Partners who had it were told it was merged: now it is back in review, and may return.
-    withdraw(operation=duplicate, reason=OperationRemoval.Reason.UNVERIFIED)
+    if duplicate.verified_version_id is None:
+        # Partners were told it was merged: now it is back in review, and may return.
+        withdraw(operation=duplicate, reason=OperationRemoval.Reason.UNVERIFIED)
     _touch_locked(survivor, by=by, reason=f"merge of #{duplicate.pk} undone")
     operation_refresh_newest_source(operation_ids=[survivor.pk, duplicate.pk])
     merge.undone_by = by

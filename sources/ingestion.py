@@ -28,10 +28,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation, Subdivision
-from seizures.services import history_reason, operation_create, operation_fact_fields
+from seizures.services import history_reason, operation_create, operation_fact_fields, operation_source_added
 from sources.extraction import ExtractedItem, ExtractedOperation, get_extractor
 from sources.matching import DATE_WINDOW, Event, event_of_operation, event_of_proposal, same_event
-from sources.models import Citation, ExtractionRun, OperationProposal, Source, normalise_url, text_sha256
+from sources.models import (
+    Citation,
+    ExtractionRun,
+    FieldDecision,
+    OperationProposal,
+    Source,
+    normalise_url,
+    text_sha256,
+)
 from sources.services import citation_create, source_create
 from sources.text import TextError, check_size, clean_text, decode, detect_language, html_to_article
 
@@ -479,26 +487,36 @@ def _values(extracted: ExtractedOperation):
     yield from extracted.items
 
 
-def _cite(*, source: Source, operation: Operation, spans: list[tuple[int, int]]) -> None:
+def _cite(*, source: Source, operation: Operation, spans: list[tuple[int, int]]) -> int:
+    """Cite `source` on `operation` at `spans` (those not cited yet); the number added."""
     existing = set(Citation.objects.filter(source=source, operation=operation).values_list("start", "end"))
+    added = 0
     for start, end in spans:
         if (start, end) not in existing:
             citation_create(by=None, source=source, operation=operation, quote=source.text[start:end], start=start)
+            existing.add((start, end))
+            added += 1
+    return added
 
 
-def _recite(*, source: Source, operation: Operation, spans: list[tuple[int, int]]) -> None:
+def _recite(*, source: Source, operation: Operation, spans: list[tuple[int, int]]) -> int:
     """Make this source's machine citations of `operation` the quotes at `spans`: those still
-    quoted stay as they are (a reviewer's open page keeps pointing at them), the others go."""
-    Citation.objects.filter(operation=operation, source=source, created_by__isnull=True).exclude(
-        pk__in=[
-            pk
-            for pk, start, end in Citation.objects.filter(operation=operation, source=source).values_list(
-                "pk", "start", "end"
-            )
-            if (start, end) in spans
-        ]
-    ).delete()
-    _cite(source=source, operation=operation, spans=spans)
+    quoted stay as they are (a reviewer's open page keeps pointing at them), the others go.
+    The number of citations added or removed."""
+    removed, _ = (
+        Citation.objects.filter(operation=operation, source=source, created_by__isnull=True)
+        .exclude(
+            pk__in=[
+                pk
+                for pk, start, end in Citation.objects.filter(operation=operation, source=source).values_list(
+                    "pk", "start", "end"
+                )
+                if (start, end) in spans
+            ]
+        )
+        .delete()
+    )
+    return removed + _cite(source=source, operation=operation, spans=spans)
 
 
 def _save_children(operation: Operation, draft: Draft) -> None:
@@ -524,8 +542,16 @@ def _create(draft: Draft, *, source: Source, spans) -> Operation:
 
 
 def is_untouched(operation: Operation) -> bool:
-    """A machine draft nobody has edited, verified or rejected: the extractor may rewrite it."""
-    return operation.status == Operation.Status.NEEDS_REVIEW and operation.last_edited_by_id is None
+    """A machine draft nobody has edited, decided a field of, verified or rejected: the
+    extractor may rewrite it. (Accepting the values a draft holds edits nothing, and a
+    verified draft reopened without an edit still has no editor: neither is untouched.)"""
+    return (
+        operation.status == Operation.Status.NEEDS_REVIEW
+        and operation.last_edited_by_id is None
+        and operation.status_changed_by_id is None
+        and not operation.verified_versions.exists()
+        and not FieldDecision.objects.filter(operation=operation).exists()
+    )
 
 
 def _plain(value) -> str:
@@ -678,10 +704,13 @@ def _record(
             _rewrite(operation, draft, source=source, spans=spans, reason=reason)
             proposal.outcome = Outcome.UPDATED
         else:
-            _recite(source=source, operation=operation, spans=spans)
+            if _recite(source=source, operation=operation, spans=spans):
+                operation_source_added(operation=operation, source=source)
             proposal.outcome = Outcome.CITED
     elif (match := _find_match(event)) is not None:
-        _cite(source=source, operation=match, spans=spans)
+        if _cite(source=source, operation=match, spans=spans):
+            # Another report of a verified operation changes it: back to review.
+            operation_source_added(operation=match, source=source)
         proposal.operation, proposal.outcome = match, Outcome.CITED
     else:
         proposal.operation = _create(draft, source=source, spans=spans)

@@ -288,6 +288,11 @@ class FieldDecision(models.Model):
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="Whose proposal."
     )
     proposed = models.JSONField(null=True, blank=True, help_text="The value as proposed when decided.")
+    seen = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[source id, value] of every proposal of the field when it was decided.",
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

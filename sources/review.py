@@ -323,6 +323,7 @@ STATE_LABELS = {
     "rejected": "Rejected",
     "changed": "Changed since decided",
     "obsolete": "No longer proposed",
+    "disputed": "A source disagrees since decided",
 }
 
 
@@ -362,6 +363,15 @@ class FieldReview:
         return any(v.on_record for v in self.voices)
 
     @property
+    def unsettled(self) -> bool:
+        """Sources disagree, and the decision did not see one of the values they give now
+        (a source added, or extracted again, since)."""
+        if self.decision is None or not self.disagree:
+            return False
+        seen = self.decision.seen or []
+        return any([v.source.pk, v.value] not in seen for v in self.voices)
+
+    @property
     def state(self) -> str:
         if self.decision is None:
             return "undecided"
@@ -369,7 +379,15 @@ class FieldReview:
             return "obsolete"
         if self.changed:
             return "changed"
+        if self.unsettled:
+            return "disputed"
         return self.decision.decision
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for a person: a proposed value nobody decided, or decided before the
+        proposal or a disagreement it answers changed."""
+        return bool(self.voices) and self.state in ("undecided", "changed", "disputed")
 
     @property
     def may_reject(self) -> bool:
@@ -459,7 +477,26 @@ def field_reviews(operation: Operation) -> list[FieldReview]:
 def review_progress(rows: list[FieldReview]) -> tuple[int, int]:
     """(decided, total) over the fields still proposed."""
     live = [row for row in rows if row.voices]
-    return sum(1 for row in live if row.decision is not None and not row.changed), len(live)
+    return sum(1 for row in live if not row.is_open), len(live)
+
+
+OPEN_REASONS = {
+    "undecided": "not decided",
+    "changed": "proposed differently since decided",
+    "disputed": "sources disagree: pick one",
+}
+
+
+def open_fields(operation: Operation, rows: list[FieldReview] | None = None) -> list[tuple[str, str]]:
+    """(label, why) of each proposed field still waiting for a person's decision (among
+    `rows`, if the caller has them). An operation with any cannot be verified
+    (`seizures.services.verify_blockers`)."""
+    rows = field_reviews(operation) if rows is None else rows
+    return [
+        (row.spec.label, OPEN_REASONS["disputed" if row.disagree and row.state == "undecided" else row.state])
+        for row in rows
+        if row.is_open
+    ]
 
 
 # --- Deciding --------------------------------------------------------------------------------
@@ -498,11 +535,14 @@ def _check(operation: Operation, by, expected_version: int | None) -> Operation:
     return current
 
 
-def _record_decision(operation, key, decision, source, value, by) -> FieldDecision:
+def _record_decision(operation, key, decision, source, value, by, *, seen) -> FieldDecision:
+    """`seen`: every (source id, value) proposed for the field when it was decided, so that a
+    disagreement arising later is known to be undecided."""
     row = FieldDecision.objects.filter(operation=operation, field=key).first() or FieldDecision(
         operation=operation, field=key
     )
     row.decision, row.source, row.proposed, row.decided_by = decision, source, value, by
+    row.seen = [[source_id, proposed] for source_id, proposed in seen]
     row._history_user = by
     row.save()
     return row
@@ -542,7 +582,9 @@ def field_decide(
             raise DecisionError(f"{spec.label} is required: correct it in the form instead of rejecting it.")
         if holds:
             _remove(current, record, key, proposed.value, by=by, reason=f"rejected the proposed {spec.label.lower()}")
-    return _record_decision(current, key, decision, source, proposed.value, by)
+    return _record_decision(
+        current, key, decision, source, proposed.value, by, seen=[(s.pk, p.value) for s, p in voices]
+    )
 
 
 @transaction.atomic
@@ -553,26 +595,38 @@ def field_accept_all(*, operation: Operation, by, expected_version=None) -> tupl
     current = _check(operation, by, expected_version)
     accepted, left = 0, []
     for row in field_reviews(current):
-        if not row.voices or (row.decision is not None and not row.changed):
+        if not row.voices or not row.is_open:
             continue
         if row.disagree or not row.voices[0].on_record:
             left.append(row.spec.label)
             continue
         voice = row.voices[0]
-        _record_decision(current, row.key, Decision.ACCEPTED, voice.source, voice.value, by)
+        _record_decision(current, row.key, Decision.ACCEPTED, voice.source, voice.value, by, seen=_seen(row.voices))
         accepted += 1
     return accepted, left
 
 
-def record_edits(*, operation: Operation, changed_fields: list[str], by) -> None:
-    """After the reviewer saved the form: every proposed field they changed there is `edited`."""
-    wanted = {spec.form_field: spec.key for spec in FIELDS if spec.form_field in changed_fields}
-    if not wanted:
+def record_edits(*, operation: Operation, changed_fields: list[str], by, changed_parts=()) -> None:
+    """After the reviewer saved the form: every proposed field they changed there is `edited`.
+    `changed_parts` ("evidence_items", "detainees") names the inlines they changed: a proposed
+    item the record no longer holds was corrected (or removed) there, and so were the
+    proposed detainees."""
+    wanted = {spec.key for spec in FIELDS if spec.form_field and spec.form_field in changed_fields}
+    if not wanted and not changed_parts:
         return
     for row in field_reviews(operation):
-        if row.key in wanted.values() and row.voices:
+        corrected = row.is_open and not row.on_record
+        if "detainees" in changed_parts and row.key == "detainees" and corrected:
+            wanted.add(row.key)
+        if "evidence_items" in changed_parts and row.key.startswith(ITEM_PREFIX) and corrected:
+            wanted.add(row.key)
+        if row.key in wanted and row.voices:
             voice = row.decided_voice or row.voices[0]
-            _record_decision(operation, row.key, Decision.EDITED, voice.source, voice.value, by)
+            _record_decision(operation, row.key, Decision.EDITED, voice.source, voice.value, by, seen=_seen(row.voices))
+
+
+def _seen(voices: list[Voice]) -> list[tuple[int, object]]:
+    return [(voice.source.pk, voice.value) for voice in voices]
 
 
 def _apply(operation: Operation, record: Record, key: str, value, *, replacing=(), by, reason: str) -> None:

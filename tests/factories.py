@@ -146,12 +146,59 @@ class CitationFactory(factory.django.DjangoModelFactory):
         return citation
 
 
-def cited_operation(**kwargs) -> Operation:
-    """An operation in review with one drug item and one citation: ready to be verified."""
+CHECKER = object()
+
+
+def checker():
+    """The person who checked the factories' operations: an editor nobody verifies as."""
+    return editor(username="checker")
+
+
+def cited_operation(*, checked_by=None, **kwargs) -> Operation:
+    """An operation in review with one drug item and one citation, as the extractor leaves it
+    (no person has checked it: `verify_checked` has `checker()` do that first), or with its
+    values checked (edited) by `checked_by` (`CHECKER`: `checker()`)."""
+    from seizures.services import operation_touch
+
     operation = OperationFactory(**kwargs)
     EvidenceItemFactory(operation=operation)
     CitationFactory(operation=operation)
+    if checked_by is CHECKER:
+        checked_by = checker()
+    if checked_by is not None:
+        operation = operation_touch(operation=operation, by=checked_by, reason="checked")
     return operation
+
+
+def check(operation: Operation, *, by=None) -> Operation:
+    """A person (`by`, else `checker()`) checks an operation in review as a reviewer would:
+    decides every field the extractor proposed that is still open (keeping the record's value
+    where sources disagree), and, if nobody has checked its values yet, records an edit."""
+    from seizures.services import operation_touch, value_checkers
+    from sources.review import field_accept_all, field_decide, field_reviews
+
+    operation = Operation.objects.get(pk=operation.pk)  # callers may hold a copy from before a transition
+    if operation.status != Operation.Status.NEEDS_REVIEW:
+        return operation
+    by = by or checker()
+    if any(row.is_open for row in field_reviews(operation)):
+        field_accept_all(operation=operation, by=by)
+        for row in field_reviews(operation):
+            if row.is_open:
+                voice = next((v for v in row.voices if v.on_record), row.voices[0])
+                field_decide(operation=operation, key=row.key, decision="accepted", source_id=voice.source.pk, by=by)
+    if not value_checkers(operation):
+        operation_touch(operation=operation, by=by, reason="checked")
+    return Operation.objects.get(pk=operation.pk)
+
+
+def verify_checked(*, operation: Operation, by, **kwargs) -> Operation:
+    """`operation_verify` by `by`, after `check()` if a person still has to check the
+    operation (the factories' operations come unchecked, like the extractor's)."""
+    from seizures.services import operation_verify
+
+    operation = check(operation)
+    return operation_verify(operation=operation, by=by, **kwargs)
 
 
 def verified_operation(*, by=None, **kwargs) -> Operation:
@@ -159,7 +206,7 @@ def verified_operation(*, by=None, **kwargs) -> Operation:
     the verifying reviewer (one is made if not given)."""
     from seizures.services import operation_verify
 
-    operation = cited_operation(**kwargs)
+    operation = check(cited_operation(**kwargs))
     return operation_verify(operation=operation, by=by or reviewer())
 
 
@@ -174,10 +221,13 @@ __all__ = [
     "PartnerFactory",
     "SourceFactory",
     "UserFactory",
+    "check",
+    "checker",
     "cited_operation",
     "editor",
     "partner",
     "partner_api_key",
     "reviewer",
     "verified_operation",
+    "verify_checked",
 ]

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,12 +22,21 @@ from seizures.admin.citing import citing_context, citing_urls
 from seizures.admin.history import HistoryDisplay, plain_value
 from seizures.admin.inlines import CitationInline, DetaineeInline, EvidenceItemInline, NewCitationInline
 from seizures.admin.keyboard import keyboard_context
-from seizures.duplicates import duplicate_merge, duplicate_reject, likely_duplicates
+from seizures.admin.merging import merge_view
+from seizures.duplicates import duplicate_reject, likely_duplicates
 from seizures.models import Detainee, EvidenceItem, Operation
 from seizures.vocabularies import DrugType, EvidenceCategory
 from sources.highlight import sources_panel
 from sources.models import Citation, FieldDecision, OperationProposal
-from sources.review import field_accept_all, field_decide, field_reviews, record_edits, review_progress, spec_of
+from sources.review import (
+    field_accept_all,
+    field_decide,
+    field_reviews,
+    open_fields,
+    record_edits,
+    review_progress,
+    spec_of,
+)
 
 Status = Operation.Status
 
@@ -69,6 +79,7 @@ class InboxFilter(admin.SimpleListFilter):
             ("to_review", "To review (not claimed by others)"),
             ("claimed", "Claimed by me"),
             ("came_back", "Came back to me"),
+            ("new_source", "New source since verified"),
         ]
 
     def queryset(self, request, queryset):
@@ -79,6 +90,8 @@ class InboxFilter(admin.SimpleListFilter):
             return queryset.claimed_by_user(user)
         if self.value() == "came_back":
             return queryset.came_back_to(user)
+        if self.value() == "new_source":
+            return queryset.new_source_since_verified()
         return queryset
 
 
@@ -245,8 +258,15 @@ class OperationAdmin(SimpleHistoryAdmin):
                     messages.WARNING,
                 )
         super().save_related(request, form, formsets, change)
-        if change and form.changed_data:
-            record_edits(operation=form.instance, changed_fields=form.changed_data, by=request.user)
+        changed_parts = {
+            formset.model._meta.get_field("operation").remote_field.related_name
+            for formset in formsets
+            if formset.model in (EvidenceItem, Detainee) and formset.has_changed()
+        }
+        if change and (form.changed_data or changed_parts):
+            record_edits(
+                operation=form.instance, changed_fields=form.changed_data, by=request.user, changed_parts=changed_parts
+            )
         if any(formset.model is Citation and formset.has_changed() for formset in formsets):
             services.operation_refresh_newest_source(operation_ids=[form.instance.pk])
 
@@ -281,15 +301,19 @@ class OperationAdmin(SimpleHistoryAdmin):
         transitions = []
         if operation.status == Status.DRAFT and can_edit:
             transitions.append(("submit", "Submit for review"))
-        four_eyes_blocked = services.four_eyes_blocks(operation=operation, by=user)
-        if operation.status == Status.NEEDS_REVIEW and can_verify and not four_eyes_blocked:
-            transitions.append(("verify", "Verify"))
+        fields = field_reviews(operation)
+        verify_blockers = []
+        if operation.status == Status.NEEDS_REVIEW and can_verify:
+            verify_blockers = services.verify_blockers(
+                operation=operation, by=user, open_fields=open_fields(operation, fields)
+            )
+            if not verify_blockers:
+                transitions.append(("verify", "Verify"))
         if operation.status in (Status.VERIFIED, Status.REJECTED) and can_verify:
             transitions.append(("reopen", "Reopen"))
         if operation.status == Status.MERGED and can_verify:
             transitions.append(("unmerge", "Undo the merge"))
         published = operation.verified_version
-        fields = field_reviews(operation)
         decided, proposed = review_progress(fields)
         field_spans = defaultdict(list)
         voice_sources = {}
@@ -323,7 +347,7 @@ class OperationAdmin(SimpleHistoryAdmin):
             "transitions": transitions,
             "can_reject": can_verify and operation.status in (Status.DRAFT, Status.NEEDS_REVIEW),
             "published_version": published,
-            "four_eyes_blocked": four_eyes_blocked,
+            "verify_blockers": verify_blockers,
             "likely_duplicates": []
             if operation.status in Operation.FROZEN_STATUSES or not can_verify
             else likely_duplicates(operation),
@@ -434,6 +458,11 @@ class OperationAdmin(SimpleHistoryAdmin):
                 name="{}_{}_field".format(*info),
             ),
             path(
+                "<path:object_id>/merge/<int:other_id>/",
+                self.admin_site.admin_view(partial(merge_view, self)),
+                name="{}_{}_merge".format(*info),
+            ),
+            path(
                 "<path:object_id>/duplicates/<int:other_id>/<str:decision>/",
                 self.admin_site.admin_view(self.duplicate_view),
                 name="{}_{}_duplicate".format(*info),
@@ -488,7 +517,8 @@ class OperationAdmin(SimpleHistoryAdmin):
 
     def duplicate_view(self, request, object_id, other_id, decision):
         """A reviewer's answer about a likely duplicate listed on the page: `merge` it into
-        this operation, or record that it is a `different` event."""
+        this operation (on the merge page, which asks which parts are the same), or record
+        that it is a `different` event."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         operation = self.get_object(request, unquote(object_id))
@@ -498,13 +528,11 @@ class OperationAdmin(SimpleHistoryAdmin):
         if not self.has_verify_permission(request):
             raise PermissionDenied
         change_url = reverse("admin:seizures_operation_change", args=[operation.pk])
+        if decision == "merge":
+            return HttpResponseRedirect(reverse("admin:seizures_operation_merge", args=[operation.pk, other.pk]))
         try:
-            if decision == "merge":
-                duplicate_merge(survivor=operation, duplicate=other, by=request.user)
-                message = f"Operation {other} merged into this one, which is back in review."
-            else:
-                duplicate_reject(operation=operation, other=other, by=request.user)
-                message = f"Operation {other} is recorded as a different event; it will not be proposed again."
+            duplicate_reject(operation=operation, other=other, by=request.user)
+            message = f"Operation {other} is recorded as a different event; it will not be proposed again."
         except services.WorkflowError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(change_url)
@@ -552,11 +580,38 @@ class OperationAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"Operation {operation} {done}.", messages.SUCCESS)
         return HttpResponseRedirect(target)
 
-    @admin.action(description="Verify selected operations", permissions=["verify"])
+    @admin.action(description="Verify selected operations…", permissions=["verify"])
     def verify_selected(self, request, queryset):
-        self._apply_to_each(
-            request, queryset, "verified", lambda op: services.operation_verify(operation=op, by=request.user)
-        )
+        """First a page listing each selected operation and, for those that cannot be
+        verified, why; then, confirmed, verifying those that pass. The verify service checks
+        everything again: the page only says early what it will refuse."""
+        if request.POST.get("post") == "yes":
+            self._apply_to_each(
+                request, queryset, "verified", lambda op: services.operation_verify(operation=op, by=request.user)
+            )
+            refused = request.POST.get("refused", "")
+            if refused.isdigit() and int(refused):
+                self.message_user(
+                    request,
+                    f"{refused} other selected operation(s) were not verified: they were not ready (their pages say why).",
+                    messages.WARNING,
+                )
+            return None
+        rows = [
+            (operation, services.verify_blockers(operation=operation, by=request.user))
+            for operation in queryset.select_related("country", "subdivision").order_by("pk")
+        ]
+        ready = [operation for operation, reasons in rows if not reasons]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Verify operations",
+            "opts": self.opts,
+            "rows": rows,
+            "ready": ready,
+            "refused_count": len(rows) - len(ready),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/seizures/operation/verify_selected.html", context)
 
     @admin.action(description="Reject selected operations…", permissions=["verify"])
     def reject_selected(self, request, queryset):
@@ -583,42 +638,15 @@ class OperationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Merge the two selected operations…", permissions=["verify"])
     def merge_selected(self, request, queryset):
+        """To the merge page of the two, the one verified first (else the older record)
+        staying; the page lets the reviewer keep the other instead."""
         operations = list(queryset.order_by("pk"))
         if len(operations) != 2:
             self.message_user(request, "Select exactly two operations to merge.", messages.ERROR)
             return None
-        by_pk = {str(op.pk): op for op in operations}
-        survivor = by_pk.get(request.POST.get("survivor", ""))
-        if "confirm" in request.POST and survivor is not None:
-            duplicate = next(op for op in operations if op.pk != survivor.pk)
-            try:
-                merge = services.operation_merge(
-                    survivor=survivor,
-                    duplicate=duplicate,
-                    by=request.user,
-                    reason=request.POST.get("reason", "").strip(),
-                )
-            except services.WorkflowError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return None
-            message = f"Operation {duplicate} merged into {survivor}, which is back in review."
-            if merge.possible_duplicates:
-                message += f" {len(merge.possible_duplicates)} pair(s) of its parts look reported twice: check them."
-            self.message_user(request, message, messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:seizures_operation_change", args=[survivor.pk]))
-        if "confirm" in request.POST:
-            self.message_user(request, "Choose the operation that stays.", messages.ERROR)
-        # The one verified first, else the older record, is the natural survivor.
-        suggested = min(operations, key=lambda op: (op.verified_version_id is None, op.pk))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge two operations",
-            "opts": self.opts,
-            "operations": operations,
-            "suggested": suggested,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/seizures/operation/merge_selected.html", context)
+        survivor = min(operations, key=lambda op: (op.verified_version_id is None, op.pk))
+        duplicate = next(op for op in operations if op.pk != survivor.pk)
+        return HttpResponseRedirect(reverse("admin:seizures_operation_merge", args=[survivor.pk, duplicate.pk]))
 
     def _apply_to_each(self, request, queryset, done, apply):
         succeeded, failures = 0, []
@@ -632,5 +660,7 @@ class OperationAdmin(SimpleHistoryAdmin):
                 failures.append(f"{operation}: {error}")
         if succeeded:
             self.message_user(request, f"{succeeded} operation(s) {done}.", messages.SUCCESS)
+        if failures:
+            self.message_user(request, f"{len(failures)} operation(s) not {done}:", messages.ERROR)
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)

@@ -20,5 +20,6 @@ def inbox_counts(context):
         boxes[:0] = [
             ("to_review", "To review", operations.to_review_by(user).count()),
             ("claimed", "Claimed by me", operations.claimed_by_user(user).count()),
+            ("new_source", "New source since verified", operations.new_source_since_verified().count()),
         ]
     return {"boxes": [(label, count, f"{queue}?inbox={key}") for key, label, count in boxes]}

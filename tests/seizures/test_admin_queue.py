@@ -213,8 +213,11 @@ def test_the_queue_puts_the_operation_with_the_newest_source_first(reviewer_clie
 QUEUE_QUERIES = 11
 # With the merges it holds, its likely duplicates (items, then candidates) and the claim
 # (one UPDATE, then reading who holds it), the sources put beside it, and the machine's
-# proposals with the decisions taken on them, and the items and detainees a quote may support.
-CHANGE_PAGE_QUERIES = 31
+# proposals with the decisions taken on them, and the items and detainees a quote may support;
+# and what may stop the reviewer verifying it (seizures.services.verify_blockers): its
+# citations, who checked its values since its last verification, and whether any of its items
+# or detainees is published in another operation.
+CHANGE_PAGE_QUERIES = 39
 
 
 def busy_operations(count):
@@ -315,11 +318,13 @@ def messages_of(response):
 
 
 def test_verify_selected_verifies_the_eligible_operations_and_reports_each_refusal(reviewer_client):
-    first, second = factories.cited_operation(), factories.cited_operation()
+    first, second = factories.check(factories.cited_operation()), factories.check(factories.cited_operation())
     uncited = factories.OperationFactory()
+    factories.check(uncited)
 
     response = reviewer_client.post(
-        QUEUE, {"action": "verify_selected", "index": "0", "_selected_action": [first.pk, second.pk, uncited.pk]}
+        QUEUE,
+        {"action": "verify_selected", "index": "0", "_selected_action": [first.pk, second.pk, uncited.pk], "post": "yes"},
     )
 
     assert response.status_code == 302
@@ -331,27 +336,36 @@ def test_verify_selected_verifies_the_eligible_operations_and_reports_each_refus
     assert uncited.verified_version is None
     assert messages_of(response) == [
         ("success", "2 operation(s) verified."),
+        ("error", "1 operation(s) not verified:"),
         (
             "error",
-            f"{uncited}: An operation needs at least one citation from a source before it can be verified.",
+            f"{uncited}: Not verified. An operation needs at least one citation from a source before it can be "
+            "verified.",
         ),
     ]
 
 
 def test_verify_selected_refuses_what_the_reviewer_edited_last_and_verifies_the_rest(reviewer_client, reviewer):
-    edited_by_me = factories.cited_operation(last_edited_by=reviewer)
-    other = factories.cited_operation()
+    edited_by_me = factories.cited_operation(checked_by=reviewer)
+    other = factories.check(factories.cited_operation())
 
     response = reviewer_client.post(
-        QUEUE, {"action": "verify_selected", "index": "0", "_selected_action": [edited_by_me.pk, other.pk]}
+        QUEUE, {"action": "verify_selected", "index": "0", "_selected_action": [edited_by_me.pk, other.pk], "post": "yes"}
     )
 
     edited_by_me.refresh_from_db()
     other.refresh_from_db()
     assert edited_by_me.status == Status.NEEDS_REVIEW
     assert other.status == Status.VERIFIED
-    four_eyes = "You made the last edit of this operation, so another reviewer must verify it (four-eyes rule)."
-    assert messages_of(response) == [("success", "1 operation(s) verified."), ("error", f"{edited_by_me}: {four_eyes}")]
+    four_eyes = (
+        "Not verified. You decided or edited its values since it was last verified, so another reviewer must verify "
+        "it (four-eyes rule)."
+    )
+    assert messages_of(response) == [
+        ("success", "1 operation(s) verified."),
+        ("error", "1 operation(s) not verified:"),
+        ("error", f"{edited_by_me}: {four_eyes}"),
+    ]
 
 
 def test_reject_selected_first_asks_for_a_reason_and_changes_nothing(reviewer_client):

@@ -33,7 +33,7 @@ from django.db import OperationalError, connection
 
 from partners.models import PublishedOperation
 from seizures.models import Operation, VerifiedVersion
-from seizures.services import ConcurrentEditError, WorkflowError, operation_update, operation_verify
+from seizures.services import ConcurrentEditError, WorkflowError, operation_update
 from tests import factories
 
 # Transactional: each thread's connection must see the rows the test made, and the attempts
@@ -93,7 +93,7 @@ def run_together(operation: Operation, attempts: list[Attempt]) -> None:
             if attempt.kind == "verify":
 
                 def call():
-                    return operation_verify(operation=copy, by=user)
+                    return factories.verify_checked(operation=copy, by=user)
 
             else:
                 copy.place = attempt.place
@@ -179,14 +179,17 @@ def assert_refusals_are_clear(refused: list[Attempt], won: list[Attempt], everyo
         assert named <= winners, f"names someone whose attempt did not win: {message!r}"
 
 
-def assert_history_replays(operation: Operation, won: list[Attempt]) -> list:
-    """The operation's history: the creation, then one row per attempt that won, in the order
-    they took the row lock, each linked to the one before it, replaying to the operation and
-    its verified versions as they are. Returns what each change after the creation was, in order
-    ("verify" or "edit")."""
-    rows = list(operation.history.order_by("history_date", "history_id"))
-    assert len(rows) == 1 + len(won), [(r.history_change_reason, r.history_user) for r in rows]
-    assert rows[0].history_type == "+"
+def assert_history_replays(operation: Operation, won: list[Attempt], *, before: int = 1) -> list:
+    """The operation's history: the `before` rows it had when the attempts began (the creation,
+    and a person's check), then one row per attempt that won, in the order they took the row
+    lock, each linked to the one before it, replaying to the operation and its verified
+    versions as they are. `operation`: as it was before the attempts. Returns what each change
+    after those first rows was, in order ("verify" or "edit")."""
+    start_version = operation.version
+    everything = list(operation.history.order_by("history_date", "history_id"))
+    assert len(everything) == before + len(won), [(r.history_change_reason, r.history_user) for r in everything]
+    assert everything[0].history_type == "+"
+    rows = everything[before - 1 :]
     assert [r.history_type for r in rows[1:]] == ["~"] * len(won)
     # One order: by time and by insertion, with no two rows at the same instant (which would
     # break simple-history's prev_record/next_record links).
@@ -195,11 +198,11 @@ def assert_history_replays(operation: Operation, won: list[Attempt]) -> list:
     assert all(a < b for a, b in zip(dates, dates[1:], strict=False)), dates
 
     # Walking back from the newest row through prev_record visits every row: no gap.
-    walked, record = [], rows[-1]
+    walked, record = [], everything[-1]
     while record is not None:
         walked.append(record.history_id)
         record = record.prev_record
-    assert walked == [r.history_id for r in reversed(rows)]
+    assert walked == [r.history_id for r in reversed(everything)]
 
     winners = Counter((a.kind, a.who) for a in won)
     kinds = {a.who: a.kind for a in won}
@@ -229,7 +232,7 @@ def assert_history_replays(operation: Operation, won: list[Attempt]) -> list:
 
     operation.refresh_from_db()
     assert (operation.status, operation.place) == (status, place)
-    assert operation.version == 1 + sum(a.kind == "edit" for a in won)
+    assert operation.version == start_version + sum(a.kind == "edit" for a in won)
     numbers = list(
         VerifiedVersion.objects.filter(operation=operation).order_by("number").values_list("number", flat=True)
     )
@@ -267,7 +270,7 @@ def editors(transactional_db):
 
 
 def test_of_twenty_concurrent_verifies_exactly_one_wins_and_the_rest_are_told_it_is_verified(reviewers):
-    operation = factories.cited_operation(place="Paita Port")
+    operation = factories.cited_operation(place="Paita Port", checked_by=factories.CHECKER)
     # Several reviewers, several of them pressing verify more than once.
     attempts = [Attempt("verify", reviewers[n % 5]) for n in range(ATTEMPTS)]
 
@@ -276,7 +279,7 @@ def test_of_twenty_concurrent_verifies_exactly_one_wins_and_the_rest_are_told_it
     won, refused, locked = sort_out(attempts)
     assert len(won) <= 1, [a.who for a in won]
     assert_refusals_are_clear(refused, won, REVIEWERS)
-    assert_history_replays(operation, won)
+    assert_history_replays(operation, won, before=2)
     if locked:
         give_up_on_sqlite_locks(locked)
     assert len(won) == 1
@@ -286,7 +289,7 @@ def test_of_twenty_concurrent_verifies_exactly_one_wins_and_the_rest_are_told_it
 
 
 def test_twenty_concurrent_verifies_and_edits_take_turns_and_no_version_is_verified_twice(reviewers, editors):
-    operation = factories.cited_operation(place="Paita Port")
+    operation = factories.cited_operation(place="Paita Port", checked_by=factories.CHECKER)
     # Twelve verifies by six reviewers (none of whom edits, so four eyes lets each verify)
     # and eight edits by four editors, every one made on the page as first loaded.
     attempts = [Attempt("verify", reviewers[n % 6]) for n in range(12)]
@@ -302,7 +305,7 @@ def test_twenty_concurrent_verifies_and_edits_take_turns_and_no_version_is_verif
     # A second verify can only be of the edited record: at most one per version.
     assert len(verifies) <= 1 + len(edits)
     assert_refusals_are_clear(refused, won, REVIEWERS + EDITORS)
-    kinds = assert_history_replays(operation, won)
+    kinds = assert_history_replays(operation, won, before=2)
     assert "verify verify" not in " ".join(kinds), f"the same version verified twice in a row: {kinds}"
     if locked:
         give_up_on_sqlite_locks(locked)

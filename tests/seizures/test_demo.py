@@ -9,8 +9,8 @@ from django.test import RequestFactory
 
 from seizures.demo import DEMO_SECOND_REPORT, DEMO_SOURCE
 from seizures.models import Detainee, EvidenceItem, Operation
-from seizures.services import operation_verify
 from sources.models import Citation, Source
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_demo_accounts_log_in_and_a_demo_reviewer_can_verify_a_demo_operation():
     partner = authenticate(request, username="partner", password="demo-partner-pass")
     assert partner is not None and not partner.is_staff
     operation = Operation.objects.get(place="Paita Port")
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     operation.refresh_from_db()
     assert operation.status == Operation.Status.VERIFIED
     assert operation.verified_version.data["criminal_group"] == "Los Aceiteros de Paita"

@@ -43,7 +43,7 @@ def test_rejected_merged_and_judged_different_operations_are_not_proposed(review
     operation_reject(operation=rejected, by=reviewer, reason="An aggregate")
     duplicate_reject(operation=judged, other=report, by=reviewer)
     factories.CitationFactory(operation=survivor)
-    duplicate_merge(survivor=survivor, duplicate=merged, by=reviewer)
+    duplicate_merge(survivor=survivor, duplicate=merged, by=reviewer, reason="same boat")
 
     assert likely_duplicates(report) == [survivor]
     assert DuplicateDecision.objects.get(first=report, second=judged).same is False
@@ -67,7 +67,12 @@ def test_the_page_lists_likely_duplicates_and_records_the_answer(client, reviewe
     assert "Same event: merge it into this one" in page.content.decode()
 
     client.post(f"{url}duplicates/{different.pk}/different/")
-    client.post(f"{url}duplicates/{same.pk}/merge/")
+    # "Same event" leads to the merge page, which merges once given a reason.
+    to_page = client.post(f"{url}duplicates/{same.pk}/merge/")
+    assert to_page["Location"] == f"{url}merge/{same.pk}/"
+    same.refresh_from_db()
+    assert same.status == Status.NEEDS_REVIEW
+    client.post(f"{url}merge/{same.pk}/", {"reason": "Same port, same day."})
 
     same.refresh_from_db()
     assert (same.status, same.merged_into) == (Status.MERGED, report)

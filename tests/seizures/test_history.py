@@ -32,6 +32,7 @@ def changes(record) -> dict:
 
 
 def test_verifying_records_the_reviewer_the_version_and_the_status_change(operation, reviewer):
+    factories.check(operation)
     rows_before = operation.history.count()
 
     operation_verify(operation=operation, by=reviewer)
@@ -84,7 +85,7 @@ def test_an_edit_records_the_old_and_new_values(operation, editor):
 
 
 def test_editing_a_verified_operation_says_it_went_back_to_review(operation, reviewer, editor):
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
 
     operation_update(operation=Operation.objects.get(pk=operation.pk), by=editor, reason="corrected the place")
 
@@ -100,7 +101,7 @@ def test_the_whole_workflow_is_recorded_in_order(reviewer, second_reviewer, edit
     operation = operation_create(by=editor, operation=factories.OperationFactory.build())
     factories.CitationFactory(operation=operation)
     operation_submit(operation=operation, by=editor)
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     operation_reopen(operation=operation, by=second_reviewer, reason="figure corrected by the police")
     operation_touch(operation=operation, by=editor, reason="evidence item changed")
     operation_reject(operation=operation, by=reviewer, reason="Duplicate.")

@@ -11,7 +11,6 @@ from seizures.services import (
     operation_reopen,
     operation_submit,
     operation_update,
-    operation_verify,
 )
 from tests import factories
 
@@ -83,7 +82,7 @@ def test_verifying_ends_the_claim_and_only_operations_in_review_are_claimed(revi
     draft = factories.cited_operation(status=Status.DRAFT)
     operation_claim(operation=operation, by=reviewer)
 
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
 
     operation.refresh_from_db()
     assert (operation.claimed_by, operation.claimed_at) == (None, None)
@@ -106,7 +105,7 @@ def test_the_inbox_splits_the_queue_for_each_reviewer(client, reviewer, second_r
     operation_claim(operation=theirs, by=second_reviewer)
     came_back = factories.cited_operation(status=Status.DRAFT, last_edited_by=reviewer)
     operation_submit(operation=came_back, by=reviewer)
-    operation_verify(operation=came_back, by=second_reviewer)
+    factories.verify_checked(operation=came_back, by=second_reviewer)
     operation_reopen(operation=came_back, by=second_reviewer, reason="Check the weight")
     client.force_login(reviewer)
 
@@ -126,7 +125,7 @@ def test_the_inbox_splits_the_queue_for_each_reviewer(client, reviewer, second_r
 def test_an_editor_sees_what_came_back_to_them(client, editor, reviewer):
     operation = factories.cited_operation(status=Status.DRAFT, last_edited_by=editor)
     operation_submit(operation=operation, by=editor)
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     operation_reopen(operation=operation, by=reviewer, reason="Which port?")
     client.force_login(editor)
 

@@ -80,6 +80,7 @@ def run_then_fail(real, seen: dict):
 
 
 def test_a_verify_that_fails_after_publishing_leaves_no_verified_version_history_or_publication(operation, reviewer):
+    operation = factories.check(operation)
     before, operation_before = row_counts(), row(Operation, operation.pk)
     seen = {}
 
@@ -100,12 +101,12 @@ def test_a_verify_that_fails_after_publishing_leaves_no_verified_version_history
     assert changed(before, row_counts()) == {}
     assert row(Operation, operation.pk) == operation_before
     # Nothing half-done stands in the way: verifying again makes version 1.
-    verified = operation_verify(operation=Operation.objects.get(pk=operation.pk), by=reviewer)
+    verified = factories.verify_checked(operation=Operation.objects.get(pk=operation.pk), by=reviewer)
     assert (verified.status, verified.verified_version.number) == (Status.VERIFIED, 1)
 
 
 def test_a_re_verify_that_fails_midway_leaves_partners_the_version_they_had(operation, reviewer, second_reviewer):
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     edited = Operation.objects.get(pk=operation.pk)
     edited.place = "Paita, Piura"
     operation_update(operation=edited, by=reviewer, expected_version=edited.version)
@@ -117,7 +118,7 @@ def test_a_re_verify_that_fails_midway_leaves_partners_the_version_they_had(oper
         mock.patch.object(services, "publish", side_effect=run_then_fail(services.publish, seen)),
         pytest.raises(PowerCut),
     ):
-        operation_verify(operation=operation, by=second_reviewer)
+        factories.verify_checked(operation=operation, by=second_reviewer)
 
     # Publishing version 2 had replaced partners' copy of version 1 (one row either way).
     assert "seizures_verifiedversion" in changed(before, seen)
@@ -157,9 +158,11 @@ def test_a_merge_that_fails_at_its_last_step_moves_nothing_and_withdraws_nothing
     ):
         operation_merge(survivor=survivor, duplicate=duplicate, by=second_reviewer, reason="Same container")
 
-    # Midway, the parts had moved, the duplicate had been withdrawn and both had history rows.
+    # Midway, the parts had moved and both had history rows (partners keep both published
+    # versions until the survivor is verified).
     midway = changed(before, seen)
-    assert {"partners_publishedoperation", "partners_operationremoval", "seizures_historicaloperation"} <= midway.keys()
+    assert {"seizures_historicaloperation", "seizures_historicaldetainee", "sources_historicalcitation"} <= midway.keys()
+    assert not {"partners_publishedoperation", "partners_operationremoval"} & midway.keys()
     assert changed(before, row_counts()) == {}
     for op in (survivor, duplicate):
         assert row(Operation, op.pk) == rows_before[op.pk]
@@ -336,7 +339,7 @@ def test_a_verify_whose_session_is_killed_halfway_commits_nothing():
     before, operation_before = row_counts(), row(Operation, operation.pk)
 
     error, seen = run_and_kill_halfway(
-        lambda: operation_verify(operation=Operation.objects.get(pk=operation.pk), by=reviewer),
+        lambda: factories.verify_checked(operation=Operation.objects.get(pk=operation.pk), by=reviewer),
         pause_in=(services, "publish"),
     )
 
@@ -348,7 +351,7 @@ def test_a_verify_whose_session_is_killed_halfway_commits_nothing():
     # ...none of which was committed.
     assert changed(before, row_counts()) == {}
     assert row(Operation, operation.pk) == operation_before
-    verified = operation_verify(operation=Operation.objects.get(pk=operation.pk), by=reviewer)
+    verified = factories.verify_checked(operation=Operation.objects.get(pk=operation.pk), by=reviewer)
     assert verified.verified_version.number == 1
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from seizures.models import Agency, Country, Subdivision
 from seizures.overview import Outlines, format_kg, mercator, outlines
-from seizures.services import operation_reopen, operation_verify
+from seizures.services import operation_reopen
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def verified(*, by, drug="cocaine", kg="10", country="PE", subdivision=None, det
     factories.CitationFactory(operation=operation)
     for name in detainees:
         factories.DetaineeFactory(operation=operation, name=name)
-    return operation_verify(operation=operation, by=by)
+    return factories.verify_checked(operation=operation, by=by)
 
 
 # --- Who may see it ------------------------------------------------------------------------
@@ -229,7 +229,7 @@ def test_a_filter_that_matches_nothing_says_so(logged_in):
         ({"kg_min": "900", "kg_max": "10"}, "kg_max is below kg_min."),
         ({"drug": "chocolate"}, "Select a valid choice. chocolate is not one of the available choices."),
         ({"kg_min": "lots"}, "Enter a number."),
-        ({"date_from": "31/31/2021"}, "Enter a valid date."),
+        ({"date_from": "31/31/2021"}, "Give a date as YYYY-MM-DD"),
         ({"updated_since": "yesterday"}, "Give an ISO 8601 time"),
     ],
 )

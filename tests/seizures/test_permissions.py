@@ -21,7 +21,7 @@ ROLES = ["anonymous", "partner", "staff_without_role", "editor", "reviewer", "su
 def world(db):
     """The records the urls point to: an operation ready to verify, its source and
     citation, and an agency from the registry."""
-    operation = factories.cited_operation()
+    operation = factories.check(factories.cited_operation())  # its values checked by an editor
     citation = operation.citations.get()
     return {
         "op": operation.pk,
@@ -86,10 +86,11 @@ GROUPS = "/admin/auth/group/"
 
 REASON = {"reason": "A monthly total, not an operation."}
 AGENCY_EDIT = {"code": "PNP", "name": "Policía Nacional (renamed)", "country": "PE", "parent": "", "aliases": "[]"}
-BULK_VERIFY = {"action": "verify_selected", "index": "0", "_selected_action": ["{op}"]}
+# Confirmed: the first POST of the action only shows which operations can be verified.
+BULK_VERIFY = {"action": "verify_selected", "index": "0", "_selected_action": ["{op}"], "post": "yes"}
 BULK_REJECT = {"action": "reject_selected", "_selected_action": ["{op}"], "confirm": "yes", **REASON}
 
-VERIFIED = {"status": Operation.Status.VERIFIED, "version": 1, "verified_versions": 1}
+VERIFIED = {"status": Operation.Status.VERIFIED, "version": 2, "verified_versions": 1}
 REJECTED = {"status": Operation.Status.REJECTED, "rejection_reason": REASON["reason"]}
 RENAMED = {"agency_name": AGENCY_EDIT["name"]}
 

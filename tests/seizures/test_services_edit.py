@@ -10,7 +10,6 @@ from seizures.services import (
     operation_reopen,
     operation_touch,
     operation_update,
-    operation_verify,
 )
 from sources.services import citation_create
 from tests import factories
@@ -31,7 +30,7 @@ def fresh(operation: Operation) -> Operation:
 
 @pytest.fixture
 def verified(operation, reviewer):
-    return operation_verify(operation=operation, by=reviewer)
+    return factories.verify_checked(operation=operation, by=reviewer)
 
 
 def test_editing_a_verified_operation_sends_it_back_to_review_and_keeps_the_published_version(
@@ -57,7 +56,7 @@ def test_re_verifying_an_edit_publishes_version_two_with_the_new_values(verified
     copy.place = "Paita, Piura"
     operation_update(operation=copy, by=reviewer)
 
-    operation_verify(operation=verified, by=second_reviewer)
+    factories.verify_checked(operation=verified, by=second_reviewer)
 
     verified.refresh_from_db()
     assert verified.status == Status.VERIFIED

@@ -1,4 +1,6 @@
-"""The four-eyes rule: whoever made the last edit of an operation cannot verify it."""
+"""The four-eyes rule: whoever decided or edited an operation's values since it was last
+verified cannot verify it, and an operation no person has checked cannot be verified by anyone
+(the extractor is nobody)."""
 
 import pytest
 
@@ -66,28 +68,43 @@ def test_an_editors_edit_leaves_any_reviewer_free_to_verify(operation, editor, r
     assert operation.status == Operation.Status.VERIFIED
 
 
-def test_only_the_last_edit_counts(operation, reviewer, second_reviewer):
+def test_everyone_who_edited_since_the_last_verification_counts(operation, reviewer, second_reviewer):
     touch(operation, reviewer)
     touch(operation, second_reviewer)
 
-    with pytest.raises(WorkflowError, match=FOUR_EYES):
-        operation_verify(operation=operation, by=second_reviewer)
-    operation_verify(operation=operation, by=reviewer)
+    for person in (reviewer, second_reviewer):
+        with pytest.raises(WorkflowError, match=FOUR_EYES):
+            operation_verify(operation=operation, by=person)
+    third = factories.reviewer(username="third")
+    operation_verify(operation=operation, by=third)
 
     operation.refresh_from_db()
-    assert operation.verified_version.verified_by == reviewer
+    assert operation.verified_version.verified_by == third
 
 
 @pytest.mark.parametrize("who", ["reviewer", "second_reviewer"])
-def test_an_untouched_machine_draft_can_be_verified_by_any_reviewer(who, operation, request):
+def test_an_operation_no_person_has_checked_is_verified_by_nobody(who, operation, request):
     by = request.getfixturevalue(who)
     assert operation.last_edited_by is None
 
-    operation_verify(operation=operation, by=by)
+    with pytest.raises(WorkflowError, match="No person has decided or edited its values yet"):
+        operation_verify(operation=operation, by=by)
 
     operation.refresh_from_db()
-    assert operation.status == Operation.Status.VERIFIED
-    assert operation.verified_version.verified_by == by
+    assert operation.status == Operation.Status.NEEDS_REVIEW
+    assert not VerifiedVersion.objects.exists()
+
+
+def test_edits_before_the_last_verification_do_not_count_once_someone_edits_again(
+    operation, reviewer, second_reviewer
+):
+    touch(operation, reviewer)
+    operation_verify(operation=operation, by=second_reviewer)
+    touch(operation, second_reviewer)  # back to review: now only this edit counts
+
+    with pytest.raises(WorkflowError, match=FOUR_EYES):
+        operation_verify(operation=operation, by=second_reviewer)
+    assert operation_verify(operation=operation, by=reviewer).verified_version.number == 2
 
 
 @EDITS

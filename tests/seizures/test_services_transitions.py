@@ -38,7 +38,7 @@ def draft(db):
 
 @pytest.fixture
 def verified(operation, reviewer):
-    return operation_verify(operation=operation, by=reviewer)
+    return factories.verify_checked(operation=operation, by=reviewer)
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_it_refuses_to_submit_anything_but_a_draft(state, request, editor):
 
 
 def test_it_verifies_an_operation_in_review(operation, reviewer):
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
 
     operation.refresh_from_db()
     assert operation.status == Status.VERIFIED
@@ -87,15 +87,16 @@ def test_it_refuses_to_verify_values_changed_since_the_reviewer_opened_the_recor
     operation.place = "Changed meanwhile"
     operation_update(operation=operation, by=factories.editor(username="ed", first_name="Edna", last_name="Ruiz"))
     with pytest.raises(ConcurrentEditError, match="Edna Ruiz changed this operation after you opened it"):
-        operation_verify(operation=Operation.objects.get(pk=operation.pk), by=reviewer, expected_version=seen)
+        factories.verify_checked(operation=Operation.objects.get(pk=operation.pk), by=reviewer, expected_version=seen)
     assert Operation.objects.get(pk=operation.pk).status == Status.NEEDS_REVIEW
 
     current = Operation.objects.get(pk=operation.pk)
-    operation_verify(operation=current, by=reviewer, expected_version=current.version)
+    factories.verify_checked(operation=current, by=reviewer, expected_version=current.version)
     assert Operation.objects.get(pk=operation.pk).verified_version.data["place"] == "Changed meanwhile"
 
 
 def test_the_verify_button_sends_the_version_the_page_showed(client, operation, reviewer):
+    operation = factories.check(operation)
     client.force_login(reviewer)
     page = client.get(f"/admin/seizures/operation/{operation.pk}/change/").content.decode()
     assert f'<input type="hidden" name="base_version" value="{operation.version}">' in page
@@ -133,7 +134,7 @@ def test_it_refuses_to_verify_an_operation_not_in_review(state, shown_as, reques
     with pytest.raises(
         WorkflowError, match=f"Only operations that need review can be verified; this one is {shown_as}"
     ):
-        operation_verify(operation=operation, by=second_reviewer)
+        factories.verify_checked(operation=operation, by=second_reviewer)
 
     assert_unchanged(operation, before)
     assert VerifiedVersion.objects.count() == versions
@@ -150,9 +151,9 @@ def test_it_refuses_to_let_an_editor_verify(operation, editor):
 
 
 def test_it_numbers_verified_versions_one_then_two_after_re_verification(operation, reviewer, second_reviewer):
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     operation_reopen(operation=operation, by=reviewer)
-    operation_verify(operation=operation, by=second_reviewer)
+    factories.verify_checked(operation=operation, by=second_reviewer)
 
     operation.refresh_from_db()
     versions = list(operation.verified_versions.order_by("number"))
@@ -166,7 +167,7 @@ def test_the_verified_snapshot_holds_items_detainees_and_citations(operation, re
     detainee = factories.DetaineeFactory(operation=operation, age=34, role="courier")
     citation = operation.citations.get()
 
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
 
     data = VerifiedVersion.objects.get(operation=operation).data
     assert data["public_id"] == str(operation.public_id)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from seizures.models import Operation
-from seizures.services import WorkflowError, four_eyes_blocks, operation_update, operation_verify
+from seizures.services import VerifyRefused, WorkflowError, four_eyes_blocks, operation_update, operation_verify
 from sources.ingestion import source_extract, source_from_text, source_ingest
 from sources.models import FieldDecision
 from sources.review import field_accept_all, field_decide, field_reviews, review_progress
@@ -132,7 +132,8 @@ def test_accepting_a_value_the_record_holds_is_not_an_edit(drafted, reviewer):
 
     operation.refresh_from_db()
     assert (operation.version, operation.last_edited_by) == (version, None)
-    assert not four_eyes_blocks(operation=operation, by=reviewer)
+    # It is a check of the value, though: the one who made it is not the second pair of eyes.
+    assert four_eyes_blocks(operation=operation, by=reviewer)
     decision = FieldDecision.objects.get(operation=operation, field="place")
     assert (decision.decision, decision.proposed, decision.source, decision.decided_by) == (
         "accepted",
@@ -328,10 +329,14 @@ def test_where_sources_disagree_each_value_is_shown_with_its_quote_and_the_revie
     assert [(v.source, v.on_record) for v in row.voices if v.on_record] == [(second, True)]
 
 
-def test_decisions_do_not_stop_a_reviewer_verifying_what_they_only_accepted(drafted, reviewer):
+def test_a_reviewer_who_only_accepted_values_is_still_the_first_pair_of_eyes(drafted, reviewer, second_reviewer):
     operation, _ = drafted
     field_accept_all(operation=operation, by=reviewer)
-    operation_verify(operation=operation, by=reviewer)
+
+    with pytest.raises(VerifyRefused, match="another reviewer must verify it"):
+        operation_verify(operation=operation, by=reviewer)
+    operation_verify(operation=operation, by=second_reviewer)
+
     operation.refresh_from_db()
     assert operation.status == Operation.Status.VERIFIED
 
@@ -347,7 +352,7 @@ def test_after_a_merge_the_survivor_hears_the_duplicate_s_source_too(drafted, fa
     duplicate = Operation.objects.get(proposals__run__source=second)
     assert duplicate != survivor
 
-    operation_merge(survivor=survivor, duplicate=duplicate, by=reviewer)
+    operation_merge(survivor=survivor, duplicate=duplicate, by=reviewer, reason="same seizure")
 
     row = rows_by_key(survivor)["item-1"]
     assert row.disagree

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from partners.models import PublishedOperation
 from seizures.models import CriminalGroup, Operation
-from seizures.services import operation_verify
 from sources.extraction import ExtractedItem, get_extractor
 from sources.ingestion import citation_spans, source_from_text, source_ingest
 from sources.matching import Event, same_event
@@ -359,17 +359,28 @@ def test_a_report_matching_an_operation_a_person_entered_cites_it_without_editin
     assert (entered.last_edited_by, entered.place, entered.version) == (editor, "Paita Port", 1)
 
 
-def test_a_report_matching_a_verified_operation_leaves_it_verified(fake, reviewer):
+def test_a_report_matching_a_verified_operation_sends_it_back_to_review_and_partners_keep_the_verified_one(
+    fake, reviewer
+):
     verified = factories.cited_operation(date_start=FEB_11)
-    operation_verify(operation=verified, by=reviewer)
+    factories.verify_checked(operation=verified, by=reviewer)
+    published = Operation.objects.get(pk=verified.pk).verified_version
+    version = Operation.objects.get(pk=verified.pk).version
     fake.script = lambda text: [paita(text, items=[drug(text, "3,082 kilograms", "cocaine", 120)])]
 
     result = ingest()
 
     verified.refresh_from_db()
-    assert verified.status == Operation.Status.VERIFIED
     assert Operation.objects.count() == 1
     assert verified.citations.filter(source=result.source).exists()
+    # A new source is new evidence: a person looks again before it is verified again.
+    assert verified.status == Operation.Status.NEEDS_REVIEW
+    assert verified.version == version + 1
+    assert verified.verified_version == published
+    assert PublishedOperation.objects.get(operation=verified).version == published.number
+    assert list(Operation.objects.new_source_since_verified()) == [verified]
+    reason = verified.history.order_by("-history_id").first().history_change_reason
+    assert reason == f"new source since verified: #{result.source.pk} ({result.source.outlet})"
 
 
 def test_a_report_of_another_operation_is_drafted_even_nearby(fake):

@@ -11,11 +11,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from seizures.models import Operation
-from seizures.services import operation_reject, operation_update, operation_verify
+from seizures.services import operation_reject, operation_update
 from seizures.snapshots import operation_snapshot
 from sources.ingestion import source_extract, source_from_text, source_ingest
 from sources.models import Citation, ExtractionRun, OperationProposal
 from sources.tasks import reextract_sources
+from tests import factories
 from tests.seizures.test_admin_forms import form_data
 from tests.sources import fake_extractor
 from tests.sources.fake_extractor import drug, proposal
@@ -153,7 +154,7 @@ def test_a_draft_a_person_edited_keeps_every_value_and_gets_the_new_proposal_bes
 
 
 def test_a_verified_operation_keeps_every_value_and_stays_verified(source, fake, reviewer):
-    verified = operation_verify(operation=op("Callao"), by=reviewer)
+    verified = factories.verify_checked(operation=op("Callao"), by=reviewer)
     before = everything_about(verified)
     upgrade(fake)
 

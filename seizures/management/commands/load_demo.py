@@ -1,7 +1,8 @@
 """Load the demo case and demo accounts: `python manage.py load_demo`.
 
-`--verify` also verifies the demo operations still awaiting review, as the demo reviewer,
-so that the partner API has something to serve.
+`--verify` also verifies the demo operations still awaiting review, as a team of two would:
+the demo reviewer decides each field the extractor proposed, the second demo reviewer
+verifies; so that the partner API has something to serve.
 
 Safe to run again: the case is created once (recognised by its text), the accounts get their
 demo passwords back. Refuses to run in production, where demo accounts must never exist.
@@ -18,6 +19,7 @@ from seizures.models import Operation
 from seizures.services import operation_verify
 from sources.ingestion import DuplicateSourceError, source_ingest
 from sources.models import Source
+from sources.review import field_accept_all, field_decide, field_reviews
 
 
 class Command(BaseCommand):
@@ -27,7 +29,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verify",
             action="store_true",
-            help="Also verify the demo operations awaiting review, as the demo reviewer (for trying the partner API).",
+            help="Also verify the demo operations awaiting review: 'reviewer' decides their fields, "
+            "'reviewer2' verifies (for trying the partner API).",
         )
 
     def handle(self, *args, **options):
@@ -42,7 +45,11 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo case already loaded.")
         if verified:
-            self.stdout.write(self.style.SUCCESS(f"Verified {verified} demo operations as 'reviewer'."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Verified {verified} demo operations: fields decided by 'reviewer', verified by 'reviewer2'."
+                )
+            )
         self.stdout.write("Demo accounts (demo only):")
         for username, role, password in accounts:
             self.stdout.write(f"  {username:<10} {role:<10} password: {password}")
@@ -58,11 +65,21 @@ class Command(BaseCommand):
         return result.source.citations.values("operation").distinct().count()
 
     def _verify(self) -> int:
-        reviewer = get_user_model().objects.get(username="reviewer")
+        """As a team would: `reviewer` decides every field the extractor proposed (where the
+        two outlets disagree, keeping the value on the record), then `reviewer2` verifies."""
+        User = get_user_model()
+        checker, verifier = User.objects.get(username="reviewer"), User.objects.get(username="reviewer2")
         source = Source.objects.get(title=DEMO_SOURCE["title"], outlet=DEMO_SOURCE["outlet"])
-        pending = Operation.objects.needing_review().filter(citations__source=source).distinct()
+        pending = list(Operation.objects.needing_review().filter(citations__source=source).distinct().order_by("pk"))
         for operation in pending:
-            operation_verify(operation=operation, by=reviewer)
+            field_accept_all(operation=operation, by=checker)
+            for row in field_reviews(operation):
+                if row.is_open:
+                    voice = next((v for v in row.voices if v.on_record), row.voices[0])
+                    field_decide(
+                        operation=operation, key=row.key, decision="accepted", source_id=voice.source.pk, by=checker
+                    )
+            operation_verify(operation=operation, by=verifier)
         return len(pending)
 
     def _load_users(self) -> list[tuple[str, str, str]]:
