@@ -52,6 +52,14 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# GDAL's ogrinfo, which the partner-client tests open the GeoJSON export with as QGIS and
+# ogr2ogr do (tests/partners/test_partner_clients.py). Debian's gdal-bin, installed once.
+OGRINFO := /usr/bin/ogrinfo
+$(OGRINFO):
+	@echo "Installing Debian's gdal-bin package for the partner-client tests"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin
+
 # axe-core, the accessibility engine the browser tests inject into pages, comes from the npm
 # registry at the version package-lock.json pins (with its checksum), into ./node_modules. npm
 # comes with this machine's Node.js; where it is missing, Debian's package brings it.
@@ -71,7 +79,7 @@ $(AXE): package.json package-lock.json | $(NPM)
 # xdist's default `load` order, never `worksteal`: pytest-django runs the tests that flush the
 # database after the others, and a worker that steals must not run one of those first.
 TEST_WORKERS ?= auto
-test: setup-dev $(CHROMIUM) $(AXE)
+test: setup-dev $(CHROMIUM) $(OGRINFO) $(AXE)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The README's pictures of the review page and the overview, as the browser tests take them.

@@ -39,25 +39,31 @@ class PartnerAutoSchema(AutoSchema):
         self.registry = registry
         error = {"application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}}
         responses = operation["responses"]
-        if any(p["in"] == "query" for p in operation.get("parameters", [])):
-            responses.setdefault(
-                "400",
-                {
-                    "description": "A parameter was refused.",
-                    "content": {"application/json": {"schema": PARAMETER_ERRORS}},
-                },
-            )
+        # Every endpoint refuses the query parameters it does not take (partners.api.params).
+        responses.setdefault(
+            "400",
+            {
+                "description": "A parameter was refused: unknown, empty, given twice, or with a value it does "
+                "not take (a format the endpoint does not offer among them).",
+                "content": {"application/json": {"schema": PARAMETER_ERRORS}},
+            },
+        )
         responses.setdefault("401", {"description": "No key, or a wrong, revoked or expired one.", "content": error})
         responses.setdefault(
             "403", {"description": "Not allowed: a write, or a login without API access.", "content": error}
         )
-        names = {p["name"] for p in operation.get("parameters", [])}
-        if "{" in path or names & {"format", "cursor"}:
-            responses.setdefault(
-                "404", {"description": "No such record, format or page (DRF's cursors).", "content": error}
-            )
-        responses.setdefault("406", {"description": "None of the formats in `Accept` is available.", "content": error})
+        if "{" in path:
+            responses.setdefault("404", {"description": "No such record.", "content": error})
         responses.setdefault(
-            "429", {"description": "Too many requests: wait the seconds in `Retry-After`.", "content": error}
+            "406",
+            {"description": "No `format` given, and none of the formats in `Accept` is available.", "content": error},
+        )
+        responses.setdefault(
+            "429",
+            {
+                "description": "Too many requests, for the key or, without a valid key, from the address: wait the "
+                "seconds in `Retry-After`.",
+                "content": error,
+            },
         )
         return operation

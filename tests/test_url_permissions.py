@@ -51,7 +51,7 @@ from seizures.models import (
     Subdivision,
     VerifiedVersion,
 )
-from seizures.services import operation_merge, operation_reject, operation_update, operation_verify
+from seizures.services import operation_merge, operation_reject, operation_update
 from sources.extraction import get_extractor
 from sources.ingestion import source_from_text, source_ingest
 from sources.models import AttachedSource, Citation, FieldDecision, IngestBatch, Source
@@ -191,7 +191,7 @@ def _build_world() -> World:
     factories.CitationFactory(
         operation=verified, source=verified_source, quote=f"{VERIFIED_NAME}, 34, was detained.", detainee=person
     )
-    verified = operation_verify(operation=verified, by=vera)
+    verified = factories.verify_checked(operation=verified, by=vera)
 
     # Verified, then edited (a new place, a note, a citation of a new source): in review again.
     edited = factories.verified_operation(by=vera, place=EDITED_ORIGINAL_PLACE, date_start=date(2021, 2, 14))
@@ -230,6 +230,8 @@ def _build_world() -> World:
     detainee_citation = citation_create(
         by=None, source=unverified_source, operation=in_review, quote=UNVERIFIED_SENTENCES[1], detainee=suspect
     )
+    # Its fields decided by a reviewer the tests do not log in as: the others may verify it.
+    in_review = factories.check(in_review, by=vera)
 
     # In review, with another merged into it.
     other = factories.cited_operation(place=OTHER_PLACE, date_start=date(2021, 6, 2))
@@ -474,6 +476,23 @@ TABLE = [
         shows=((API_READERS, '"next"'),),
     ),
     Row("api/v1/operations/", "/api/v1/operations/?date_from=not-a-date", API_BAD_REQUEST, verified_only=True),
+    # Everything that matches, in one streamed file.
+    Row(
+        "api/v1/operations/export/",
+        "/api/v1/operations/export/",
+        API,
+        verified_only=True,
+        never_names=True,
+        shows=((API_READERS, VERIFIED_PLACE), (API_READERS, EDITED_ORIGINAL_PLACE)),
+    ),
+    Row(
+        "api/v1/operations/export/",
+        "/api/v1/operations/export/?format=geojson",
+        API,
+        verified_only=True,
+        shows=((API_READERS, VERIFIED_PLACE), (PERSONAL_DATA, VERIFIED_NAME), ({PARTNER}, WITHHELD)),
+    ),
+    Row("api/v1/operations/export/", "/api/v1/operations/export/?country=XX", API_BAD_REQUEST, verified_only=True),
     Row(
         "api/v1/operations/removed/",
         "/api/v1/operations/removed/",
@@ -488,13 +507,14 @@ TABLE = [
         verified_only=True,
         shows=((API_READERS, VERIFIED_PLACE), (PERSONAL_DATA, VERIFIED_NAME), ({PARTNER}, WITHHELD)),
     ),
-    # No CSV of one operation: the format is refused before the key is looked at.
+    # No CSV of one operation: a 400 naming `format`, once the key is known to be good.
     Row(
         "api/v1/operations/<uuid:public_id>/",
         "/api/v1/operations/{v_public}/?format=csv",
-        NOT_FOUND_FOR_ALL,
+        API_BAD_REQUEST,
         verified_only=True,
         never_names=True,
+        shows=((API_READERS, '"format"'),),
     ),
     Row(
         "api/v1/operations/<uuid:public_id>/",
@@ -700,11 +720,20 @@ TABLE = [
         REVIEWERS_DO,
         method="POST",
     ),
+    # "Same event" leads to the merge page, which asks which parts are the same.
     Row(
         "admin/seizures/operation/<path:object_id>/duplicates/<int:other_id>/<str:decision>/",
         f"{OPERATION}/duplicates/{{o}}/merge/",
+        answers(LOGIN, FORBIDDEN, REDIRECT, REDIRECT),
+        method="POST",
+    ),
+    Row("admin/seizures/operation/<path:object_id>/merge/<int:other_id>/", f"{OPERATION}/merge/{{o}}/", REVIEWERS_SEE),
+    Row(
+        "admin/seizures/operation/<path:object_id>/merge/<int:other_id>/",
+        f"{OPERATION}/merge/{{o}}/",
         REVIEWERS_DO,
         method="POST",
+        data=(("reason", "Same event."),),
     ),
     Row(
         "admin/seizures/operation/<path:object_id>/transition/<str:action>/",
@@ -730,11 +759,12 @@ TABLE = [
         REVIEWERS_DO,
         method="POST",
     ),
-    # Merging from the queue (an action): reviewers only; an editor's POST changes nothing.
+    # Merging from the queue (an action, leading to the merge page): reviewers only; an
+    # editor's POST changes nothing.
     Row(
         "admin/seizures/operation/",
         "/admin/seizures/operation/?status=all",
-        answers(LOGIN, IGNORED, DONE, DONE),
+        answers(LOGIN, IGNORED, REDIRECT, REDIRECT),
         method="POST",
         data=(
             ("action", "merge_selected"),
@@ -987,6 +1017,8 @@ def _state() -> tuple:
         [model.objects.count() for model in counted],
         list(OperationMerge.objects.order_by("pk").values_list("pk", "undone_at")),
         list(DuplicateDecision.objects.order_by("pk").values_list("first", "second", "same")),
+        # Who decided what: a decision taken again by someone else is a change.
+        list(FieldDecision.objects.order_by("pk").values_list("field", "decision", "decided_by")),
     )
 
 

@@ -7,11 +7,14 @@ Lists take comma-separated values: `?country=PE,CO`.
 
 import datetime
 import math
+import re
 
 import django_filters as filters
+import pycountry
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import ChoiceField, IsoDateTimeField
 
 from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
 from partners.publication import MG_PER_KG
@@ -40,15 +43,89 @@ class UTCDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
-class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
-    """Comma-separated codes, upper-cased (ISO codes and agency codes are upper case)."""
+class ISODateField(forms.DateField):
+    """A date as YYYY-MM-DD, and nothing else: Django's DateField also reads 10/02/2021, as
+    2 October (month first), which a partner who meant 10 February would never notice."""
 
-    def filter(self, qs, value):
-        return super().filter(qs, [v.strip().upper() for v in value if v.strip()] if value else value)
+    default_error_messages = {"invalid": "Give a date as YYYY-MM-DD, e.g. 2021-02-10."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                raise ValueError(value)
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class ISODateFilter(filters.DateFilter):
+    field_class = ISODateField
+
+
+class IdField(forms.IntegerField):
+    """A record's id: digits only. IntegerField reads 1.0 as 1, and NumberFilter 1.99 as 1;
+    eighteen digits at most keep it inside the 64 bits of the column."""
+
+    default_error_messages = {"invalid": "Give a whole number, e.g. 12."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not re.fullmatch(r"[0-9]{1,18}", str(value)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(value)
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = IdField
+
+
+def iso_country(code: str) -> None:
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValidationError(
+            "%(code)r is not an ISO 3166-1 alpha-2 country code (e.g. PE, CO).", code="invalid", params={"code": code}
+        )
+
+
+def iso_subdivision(code: str) -> None:
+    if pycountry.subdivisions.get(code=code) is None:
+        raise ValidationError(
+            "%(code)r is not an ISO 3166-2 subdivision code (e.g. PE-PIU).", code="invalid", params={"code": code}
+        )
+
+
+class NoEmptyItem:
+    """For one item of a comma-separated list: `PE,,CO` or `PE,` has an empty one."""
+
+    def validate(self, value):
+        if value in self.empty_values:
+            raise ValidationError("An empty item in the list: remove the extra comma.", code="empty")
+        super().validate(value)
+
+
+class CodeField(NoEmptyItem, forms.CharField):
+    """One code, upper-cased (ISO codes and agency codes are upper case)."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
+class DrugField(NoEmptyItem, ChoiceField):
+    pass
+
+
+class CodeInFilter(filters.BaseInFilter, filters.CharFilter):
+    """Comma-separated codes, each checked by the filter's `validators`, if any."""
+
+    field_class = CodeField
 
 
 class DrugInFilter(filters.BaseInFilter, filters.ChoiceFilter):
-    pass
+    field_class = DrugField
 
 
 def _has_facet(kind: str, codes, **extra) -> Exists:
@@ -63,21 +140,28 @@ class FacetFilter(CodeInFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        codes = [v.strip().upper() for v in value if v.strip()] if value else []
-        if not codes:
+        if not value:
             return qs
-        return qs.filter(_has_facet(self.kind, codes))
+        return qs.filter(_has_facet(self.kind, value))
 
 
 class OperationFilter(filters.FilterSet):
-    date_from = filters.DateFilter(
-        field_name="date_start", lookup_expr="gte", help_text="Operations that started on or after this date."
+    date_from = ISODateFilter(
+        field_name="date_start",
+        lookup_expr="gte",
+        help_text="Operations that started on or after this date (YYYY-MM-DD).",
     )
-    date_to = filters.DateFilter(
-        field_name="date_start", lookup_expr="lte", help_text="Operations that started on or before this date."
+    date_to = ISODateFilter(
+        field_name="date_start",
+        lookup_expr="lte",
+        help_text="Operations that started on or before this date (YYYY-MM-DD).",
     )
-    country = CodeInFilter(field_name="country", help_text="ISO 3166-1 alpha-2 codes, comma-separated.")
-    subdivision = CodeInFilter(field_name="subdivision", help_text="ISO 3166-2 codes, e.g. PE-PIU.")
+    country = CodeInFilter(
+        field_name="country", validators=[iso_country], help_text="ISO 3166-1 alpha-2 codes, comma-separated."
+    )
+    subdivision = CodeInFilter(
+        field_name="subdivision", validators=[iso_subdivision], help_text="ISO 3166-2 codes, e.g. PE-PIU."
+    )
     drug = DrugInFilter(
         choices=vocab.DrugType.choices, method="filter_drug", help_text="Operations that seized any of these drugs."
     )
@@ -88,13 +172,23 @@ class OperationFilter(filters.FilterSet):
     )
     kg_max = filters.NumberFilter(method="filter_kg", min_value=0, help_text="At most this many kg, as for `kg_min`.")
     agency = FacetFilter(kind=Kind.AGENCY, help_text="Agency codes (see /api/v1/agencies/).")
-    criminal_group = filters.NumberFilter(
+    criminal_group = IdFilter(
         field_name="criminal_group_id", help_text="Criminal group id (see /api/v1/criminal-groups/)."
     )
-    destination = FacetFilter(kind=Kind.DESTINATION, help_text="Countries the shipment was bound for.")
-    transit = FacetFilter(kind=Kind.TRANSIT, help_text="Countries the shipment went through.")
+    destination = FacetFilter(
+        kind=Kind.DESTINATION,
+        validators=[iso_country],
+        help_text="Countries the shipment was bound for (ISO 3166-1 alpha-2).",
+    )
+    transit = FacetFilter(
+        kind=Kind.TRANSIT,
+        validators=[iso_country],
+        help_text="Countries the shipment went through (ISO 3166-1 alpha-2).",
+    )
     nationality = FacetFilter(
-        kind=Kind.NATIONALITY, help_text="Operations with a detainee of one of these nationalities."
+        kind=Kind.NATIONALITY,
+        validators=[iso_country],
+        help_text="Operations with a detainee of one of these nationalities (ISO 3166-1 alpha-2).",
     )
     updated_since = UTCDateTimeFilter(
         field_name="modified_at",

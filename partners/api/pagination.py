@@ -8,6 +8,9 @@ pages can never move the pages already handed out.
 
 The cursor is opaque to partners: base64 of a small JSON object. Only `next` links are given:
 a sync walks forward.
+
+The reference lists (sources, agencies, criminal groups) keep DRF's cursor pagination
+(`PartnerCursorPagination`, at the end), made to refuse bad parameters the same way.
 """
 
 import base64
@@ -16,10 +19,22 @@ import datetime
 from dataclasses import dataclass
 
 import orjson
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import BasePagination
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.utils.urls import replace_query_param
+
+
+def _page_size(request, param: str, default: int, maximum: int) -> int:
+    """The page size asked for; a 400 unless it is a whole number from 1 to `maximum`."""
+    raw = request.query_params.get(param)
+    if raw is None:
+        return default
+    size = int(raw) if raw.isascii() and raw.isdigit() else 0
+    if not 1 <= size <= maximum:
+        raise ValidationError({param: [f"Give a whole number from 1 to {maximum}."]})
+    return size
 
 
 @dataclass(frozen=True)
@@ -84,18 +99,7 @@ class KeysetPagination(BasePagination):
         return rows
 
     def _page_size(self, request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if not 1 <= size <= self.max_page_size:
-            raise ValidationError(
-                {self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]}
-            )
-        return size
+        return _page_size(request, self.page_size_query_param, self.page_size, self.max_page_size)
 
     def _decode(self, raw: str | None, name: str, ordering: Ordering):
         if not raw:
@@ -192,3 +196,46 @@ class KeysetPagination(BasePagination):
                 "schema": {"type": "string", "enum": list(orderings)},
             },
         ]
+
+
+class PartnerCursorPagination(CursorPagination):
+    """DRF's cursor pagination, for the reference lists (sources, agencies, criminal groups),
+    refusing what DRF lets through: a page size that is not a whole number from 1 to the
+    maximum (DRF serves its default page instead, or cuts it to the maximum) and a cursor it
+    cannot read (DRF: 404, as if the endpoint were missing) are 400s naming the parameter, as
+    on the operations feed. The pages themselves are DRF's: `next`, `previous`, `results`."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    invalid_cursor = "Invalid cursor: use the `next` or `previous` link of another page as it is."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request):
+        return _page_size(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor]}) from None
+        if cursor is not None and cursor.position is not None:
+            # The position is compared with the ordering column as it is: one that column
+            # cannot hold (a word for an id, an id past 64 bits) would fail in the database.
+            field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+            try:
+                field.clean(cursor.position, None)
+            except DjangoValidationError:
+                raise ValidationError({self.cursor_query_param: [self.invalid_cursor]}) from None
+        return cursor
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = f"Records per page, 1 to {self.max_page_size} (default {self.page_size})."
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters

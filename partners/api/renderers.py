@@ -46,7 +46,15 @@ def spreadsheet_safe(value) -> str:
     return text
 
 
-# One row per evidence item; an operation without items still gets one row.
+# CSV layouts (`rows=`): one row per evidence item (the default; an operation without items
+# still gets one row, and its columns repeat on each of its items' rows), or one per operation.
+ITEMS, OPERATIONS = "items", "operations"
+CSV_LAYOUTS = {
+    ITEMS: "one row per evidence item (the default); the operation's columns, `detainee_count` "
+    "among them, repeat on each of its items' rows",
+    OPERATIONS: "one row per operation, with a summary of its items instead of the item columns",
+}
+
 OPERATION_COLUMNS = [
     "operation_id",
     "version",
@@ -84,9 +92,25 @@ ITEM_COLUMNS = [
     "concealment",
 ]
 EMPTY_ITEM = dict.fromkeys(["id", *ITEM_COLUMNS[1:]])
+# rows=operations: instead of ITEM_COLUMNS. drug_kg adds the drugs whose weight is known.
+SUMMARY_COLUMNS = ["evidence_item_count", "drug_types", "drug_kg"]
 
 
-def operation_rows(doc: dict):
+def csv_header(layout: str = ITEMS) -> list[str]:
+    return OPERATION_COLUMNS + (SUMMARY_COLUMNS if layout == OPERATIONS else ITEM_COLUMNS)
+
+
+def _item_summary(items: list[dict]) -> list:
+    drugs = [item for item in items if item["category"] == "drug"]
+    weights = [Decimal(item["quantity_kg"]) for item in drugs if item["quantity_kg"] is not None]
+    return [
+        len(items),
+        ";".join(dict.fromkeys(item["drug_type"] for item in drugs if item["drug_type"])),
+        format(sum(weights), "f") if weights else None,
+    ]
+
+
+def operation_rows(doc: dict, layout: str = ITEMS):
     urls = []
     for citation in doc["citations"]:
         url = citation["source"]["url"]
@@ -116,25 +140,45 @@ def operation_rows(doc: dict):
         ";".join(d["nationality"] or "unknown" for d in doc["detainees"]),
         " ".join(urls),
     ]
+    if layout == OPERATIONS:
+        yield common + _item_summary(doc["evidence_items"])
+        return
     for item in doc["evidence_items"] or [EMPTY_ITEM]:
         yield common + [item["id"], *(item[name] for name in ITEM_COLUMNS[1:])]
 
 
+def write_operations(writer, documents, layout: str = ITEMS) -> None:
+    for doc in documents:
+        for row in operation_rows(doc, layout):
+            writer.writerow(spreadsheet_safe(cell) for cell in row)
+
+
 class CSVRenderer(BaseRenderer):
-    """Operations, one row per evidence item, UTF-8, every cell safe to open in a spreadsheet."""
+    """Operations, one row per evidence item (or per operation: the view's renderer context
+    says which, as `csv_layout`), UTF-8, every cell safe to open in a spreadsheet."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        layout = (renderer_context or {}).get("csv_layout", ITEMS)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(OPERATION_COLUMNS + ITEM_COLUMNS)
-        for doc in data["results"]:
-            for row in operation_rows(doc):
-                writer.writerow(spreadsheet_safe(cell) for cell in row)
+        writer.writerow(csv_header(layout))
+        write_operations(writer, data["results"], layout)
         return out.getvalue().encode("utf-8")
+
+
+def feature(doc: dict) -> dict:
+    """An operation with coordinates as a GeoJSON Feature: a Point, and its document (less
+    the coordinates) as properties."""
+    return {
+        "type": "Feature",
+        "id": doc["id"],
+        "geometry": {"type": "Point", "coordinates": [doc["longitude"], doc["latitude"]]},
+        "properties": {k: v for k, v in doc.items() if k not in ("latitude", "longitude")},
+    }
 
 
 class GeoJSONRenderer(BaseRenderer):
@@ -146,16 +190,6 @@ class GeoJSONRenderer(BaseRenderer):
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        features = []
-        for doc in data["results"]:
-            properties = {k: v for k, v in doc.items() if k not in ("latitude", "longitude")}
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": doc["id"],
-                    "geometry": {"type": "Point", "coordinates": [doc["longitude"], doc["latitude"]]},
-                    "properties": properties,
-                }
-            )
+        features = [feature(doc) for doc in data["results"]]
         # `next` is a foreign member (RFC 7946 §6.1); the Link header carries it too.
         return orjson.dumps({"type": "FeatureCollection", "features": features, "next": data["next"]})

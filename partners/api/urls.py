@@ -7,6 +7,7 @@ app_name = "partners_api"
 urlpatterns = [
     path("operations/", views.OperationList.as_view(), name="operation-list"),
     path("operations/removed/", views.RemovalList.as_view(), name="removal-list"),
+    path("operations/export/", views.OperationExport.as_view(), name="operation-export"),
     path("operations/<uuid:public_id>/", views.OperationDetail.as_view(), name="operation-detail"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("sources/", views.SourceList.as_view(), name="source-list"),

@@ -1,5 +1,5 @@
-"""Read-only endpoints of the partner API, v1. Authentication, permission and throttling are
-declared once, on PartnerAPIView."""
+"""Read-only endpoints of the partner API, v1. Authentication, permission, throttling, the
+choice of format and the refusal of unknown parameters are declared once, on PartnerAPIView."""
 
 import datetime
 from collections import defaultdict
@@ -7,34 +7,30 @@ from collections import defaultdict
 import orjson
 from django.db.models import Count, IntegerField, Sum
 from django.db.models.functions import Cast
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partners.api import serializers
+from partners.api import exports, serializers
 from partners.api.documents import OperationDocumentSerializer
 from partners.api.filters import OperationFilter, RemovalFilter
-from partners.api.pagination import KeysetPagination, Ordering
-from partners.api.renderers import CSVRenderer, GeoJSONRenderer, JSONRenderer
+from partners.api.negotiation import FormatFirstNegotiation, UnknownFormat
+from partners.api.pagination import KeysetPagination, Ordering, PartnerCursorPagination
+from partners.api.params import refused_params
+from partners.api.renderers import CSV_LAYOUTS, ITEMS, CSVRenderer, GeoJSONRenderer, JSONRenderer
 from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
-from partners.permissions import PartnerAPIReadOnly, may_see_personal_data
+from partners.permissions import PartnerAPIReadOnly, is_partner, may_see_personal_data
 from partners.publication import mg_to_kg
-from partners.throttling import PartnerKeyRateThrottle
+from partners.throttling import FailedKeyThrottle, PartnerKeyRateThrottle
 from seizures.models import Agency, CriminalGroup
 from sources.models import Source
-
-
-class PartnerCursorPagination(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class ByCode(PartnerCursorPagination):
@@ -45,10 +41,52 @@ class ById(PartnerCursorPagination):
     ordering = "id"
 
 
+def _staff_session(request) -> bool:
+    # The site's own login (AuthenticationMiddleware), known before any key is looked at.
+    user = getattr(request._request, "user", None)
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
 class PartnerAPIView(APIView):
     # Authentication: REST_FRAMEWORK's defaults (an Api-Key header, else the site's session).
     permission_classes = [PartnerAPIReadOnly]
     throttle_classes = [PartnerKeyRateThrottle]
+    content_negotiation_class = FormatFirstNegotiation
+    # Query parameters the view reads itself, besides its filters, its pages and `format`:
+    # anything else is refused (partners.api.params).
+    extra_query_params: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        self.refused_format = None
+        super().initial(request, *args, **kwargs)
+        # Parameters are judged once the caller is known: without a valid key, the 401 (and
+        # the failure count) comes first, whatever the query asks for.
+        refused = {**(self.refused_format.detail if self.refused_format else {}), **refused_params(request, self)}
+        if refused:
+            raise ValidationError(refused)
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except UnknownFormat as refused:
+            self.refused_format = refused  # answered in initial(), with the other parameters
+            return JSONRenderer(), JSONRenderer.media_type
+
+    def perform_authentication(self, request):
+        # Requests without a valid key are counted per address (FailedKeyThrottle), and an
+        # address past its limit is refused before any key it sends is checked.
+        if _staff_session(request):
+            return super().perform_authentication(request)
+        failures = FailedKeyThrottle()
+        if failures.exhausted(request, self):
+            raise Throttled(failures.wait(), detail="Too many requests without a valid API key from this address.")
+        try:
+            super().perform_authentication(request)
+        except AuthenticationFailed:
+            failures.count_failure()
+            raise
+        if not is_partner(request):
+            failures.count_failure()
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors and OPTIONS descriptions are JSON whatever format was asked for: a CSV or
@@ -97,14 +135,38 @@ def _document_column(request) -> str:
     return "document_personal" if may_see_personal_data(request) else "document"
 
 
+ROWS = "rows"
+ROWS_PARAMETER = OpenApiParameter(
+    ROWS,
+    str,
+    enum=list(CSV_LAYOUTS),
+    description="CSV only: " + "; ".join(f"`{name}`, {meaning}" for name, meaning in CSV_LAYOUTS.items()) + ".",
+)
+
+
+def _csv_layout(request) -> str:
+    """The CSV layout `rows=` asks for; a 400 for a layout there is not, or in another format."""
+    layout = request.query_params.get(ROWS)
+    if layout is None:
+        return ITEMS
+    if layout not in CSV_LAYOUTS:
+        raise ValidationError({ROWS: [f"Unknown layout {layout!r}: use {' or '.join(CSV_LAYOUTS)}."]})
+    if request.accepted_renderer.format != "csv":
+        raise ValidationError({ROWS: ["Only for CSV: add format=csv, or leave rows out."]})
+    return layout
+
+
 @extend_schema(
+    parameters=[ROWS_PARAMETER],
     responses={
         (200, "application/json"): OperationDocumentSerializer(many=True),
-        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per evidence item."),
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.STR, description="One row per evidence item, or per operation with `rows=operations`."
+        ),
         (200, "application/geo+json"): OpenApiResponse(
             OpenApiTypes.OBJECT, description="A FeatureCollection of the operations that have coordinates."
         ),
-    }
+    },
 )
 class OperationList(PartnerListView):
     """Verified operations, each as its last verified version (an edit waiting for review is not
@@ -116,8 +178,11 @@ class OperationList(PartnerListView):
     `/api/v1/operations/removed/?since=<the same time>`.
 
     Formats: JSON (default), CSV (`?format=csv` or `Accept: text/csv`; one row per evidence
-    item) and GeoJSON (`?format=geojson` or `Accept: application/geo+json`; operations
-    with coordinates only).
+    item, or per operation with `rows=operations`) and GeoJSON (`?format=geojson` or
+    `Accept: application/geo+json`; operations with coordinates only). `format` wins over
+    `Accept`. In every format a page says that more follows in its `Link: <...>; rel="next"`
+    header (a CSV file has no room for `next`); `/api/v1/operations/export/` gives everything
+    in one file instead.
     """
 
     queryset = PublishedOperation.objects.all()
@@ -128,6 +193,10 @@ class OperationList(PartnerListView):
     renderer_classes = [JSONRenderer, CSVRenderer, GeoJSONRenderer]
     orderings = OPERATION_ORDERINGS
     default_ordering = "-date"
+    extra_query_params = (ROWS,)
+
+    def get_renderer_context(self):
+        return {**super().get_renderer_context(), "csv_layout": getattr(self, "csv_layout", ITEMS)}
 
     def filter_queryset(self, queryset):
         # Building the filter set costs more than the rest of a page: skip it when no filter
@@ -137,6 +206,7 @@ class OperationList(PartnerListView):
         return queryset
 
     def list(self, request, *args, **kwargs):
+        self.csv_layout = _csv_layout(request)
         queryset = self.filter_queryset(self.get_queryset())
         spliced = request.accepted_renderer.format == "json"
         if request.accepted_renderer.format == "geojson":
@@ -146,6 +216,53 @@ class OperationList(PartnerListView):
         rows = self.paginator.paginate_queryset(queryset.values("id", ordering.field, column), request, view=self)
         documents = [orjson.Fragment(row[column]) if spliced else orjson.loads(row[column]) for row in rows]
         return self.paginator.get_paginated_response(documents)
+
+
+@extend_schema(
+    filters=True,
+    parameters=[ROWS_PARAMETER],
+    responses={
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.STR,
+            description="Every matching operation: one row per evidence item, or per operation with `rows=operations`.",
+        ),
+        (200, "application/geo+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="A FeatureCollection of every matching operation that has coordinates."
+        ),
+    },
+)
+class OperationExport(PartnerAPIView, generics.GenericAPIView):
+    """Every verified operation that matches the filters (the same filters, and the same
+    documents for the key's scope, as the operations list), in one file to save: CSV
+    (`?format=csv`, the default; `rows=` as on the list) or GeoJSON (`?format=geojson`).
+    Newest operations first. The file is written as it is read from the database, so it
+    starts at once and may be large; there are no pages and no `next`."""
+
+    queryset = PublishedOperation.objects.all()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OperationFilter
+    pagination_class = None
+    renderer_classes = [CSVRenderer, GeoJSONRenderer]
+    extra_query_params = (ROWS,)
+
+    def get(self, request):
+        layout = _csv_layout(request)
+        operations = self.filter_queryset(self.get_queryset())  # a bad filter: 400 before any byte is sent
+        renderer = request.accepted_renderer
+        if renderer.format == "geojson":
+            operations = operations.filter(has_coordinates=True)
+        operations = operations.order_by("-date_start", "-id")
+        # The database is chosen now, while the router still knows this is a partner's read
+        # (the replica, if any): the rows are only read once the view has returned.
+        operations = operations.using(operations.db)
+        documents = exports.documents(operations, _document_column(request))
+        if renderer.format == "csv":
+            pieces, content_type = exports.csv_pieces(documents, layout), f"{renderer.media_type}; charset=utf-8"
+        else:
+            pieces, content_type = exports.geojson_pieces(documents), renderer.media_type
+        response = StreamingHttpResponse(pieces, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="operations.{renderer.format}"'
+        return response
 
 
 class OperationDetail(PartnerAPIView, generics.RetrieveAPIView):

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from seizures.models import Agency, Country
-from seizures.services import operation_verify
 from tests import factories
 from tests.partners.conftest import AGENCIES, GROUPS
 
@@ -48,7 +47,7 @@ def test_only_groups_named_by_verified_records_are_served(key_client):
     factories.CriminalGroupFactory(name="Named by nothing")
     assert [row["name"] for row in key_client.get(GROUPS).json()["results"]] == ["Los Pulpos"]
 
-    operation_verify(operation=draft, by=factories.reviewer(username="vera"))
+    factories.verify_checked(operation=draft, by=factories.reviewer(username="vera"))
     assert [row["name"] for row in key_client.get(GROUPS).json()["results"]] == [
         "Los Pulpos",
         "Cartel of an unverified draft",

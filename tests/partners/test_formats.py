@@ -12,7 +12,6 @@ import pytest
 from partners.api.documents import OperationDocumentSerializer
 from partners.api.renderers import ITEM_COLUMNS, OPERATION_COLUMNS
 from seizures.models import Subdivision
-from seizures.services import operation_verify
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ def make(reviewer, *, items=({},), **fields):
     for item in items:
         factories.EvidenceItemFactory(operation=operation, **item)
     factories.CitationFactory(operation=operation)
-    return operation_verify(operation=operation, by=reviewer)
+    return factories.verify_checked(operation=operation, by=reviewer)
 
 
 def rows(response) -> list[dict]:
@@ -211,7 +210,7 @@ def test_json_documents_have_exactly_the_documented_fields(key_client, reviewer)
     factories.EvidenceItemFactory(operation=operation)
     factories.DetaineeFactory(operation=operation, name="Rosa Mamani")
     factories.CitationFactory(operation=operation)
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     response = key_client.get(OPERATIONS)
 
     assert response.status_code == 200
@@ -232,7 +231,7 @@ def test_json_documents_with_the_personal_scope_have_the_personal_fields_too(cli
     operation = factories.OperationFactory()
     factories.DetaineeFactory(operation=operation, name="Rosa Mamani")
     factories.CitationFactory(operation=operation)
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     _, key = factories.partner_api_key(personal_data=True)
 
     (document,) = client.get(OPERATIONS, headers={"Authorization": f"Api-Key {key}"}).json()["results"]

@@ -10,7 +10,7 @@ import pytest
 
 from partners.models import PublishedOperation
 from seizures.models import Agency, Country, Operation, Subdivision
-from seizures.services import operation_reject, operation_reopen, operation_touch, operation_update, operation_verify
+from seizures.services import operation_reject, operation_reopen, operation_touch, operation_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def make(
     operation.transit.set(Country.objects.filter(code__in=transit))
     factories.CitationFactory(operation=operation)
     if verify:
-        operation = operation_verify(operation=operation, by=reviewer)
+        operation = factories.verify_checked(operation=operation, by=reviewer)
     return operation
 
 
@@ -119,7 +119,7 @@ def test_an_edit_awaiting_review_is_served_as_its_last_verified_version(key_clie
 
     assert listed_document(key_client) == first
 
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
 
     document = listed_document(key_client)
     assert (document["id"], document["version"], document["place"]) == (pid(operation), 2, "Sullana")
@@ -530,7 +530,7 @@ def test_a_document_nests_agencies_routes_group_items_detainees_and_citations(ke
     operation.transit.set(Country.objects.filter(code="EC"))
     quote = "Officers found 3,082.5 kilograms of liquid cocaine mixed into the oil."
     factories.CitationFactory(operation=operation, source=source, quote=quote, evidence_item=liquid, field="quantity")
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
 
     document = key_client.get(detail(operation)).json()
 

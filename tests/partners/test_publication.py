@@ -5,7 +5,6 @@ import pytest
 
 from partners.models import PublishedOperation
 from partners.publication import WITHHELD, name_pattern, withhold_names
-from seizures.services import operation_verify
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +33,7 @@ def test_the_public_document_withholds_names_in_quotes_and_summary_but_the_perso
     factories.CitationFactory(
         operation=operation, source=source, detainee=detainee, quote="Rosa Huamán, 41, was arrested at the port."
     )
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     publication = PublishedOperation.objects.get()
 
     public, personal = orjson.loads(publication.document), orjson.loads(publication.document_personal)

@@ -35,7 +35,7 @@ from config.wsgi import application
 from partners.models import OperationRemoval
 from partners.publication import withdraw
 from seizures.models import Agency, Country, Subdivision
-from seizures.services import operation_reject, operation_reopen, operation_update, operation_verify
+from seizures.services import operation_reject, operation_reopen, operation_update
 from tests import factories
 from tests.module_rows import rows_for_the_module
 
@@ -145,7 +145,7 @@ def _seed() -> dict[str, str]:
         factories.CitationFactory(
             operation=operation, source=source, quote=f"{PERSON}, 34, was detained", detainee=person
         )
-        operations[public_id] = operation_verify(operation=operation, by=reviewer)
+        operations[public_id] = factories.verify_checked(operation=operation, by=reviewer)
     # The removals feed: an edit rejected, a verified operation reopened, a merge.
     rejected = operations[REJECTED_ID]
     rejected.place = "Somewhere else"

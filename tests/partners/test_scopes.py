@@ -14,7 +14,6 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from seizures.models import Country
-from seizures.services import operation_verify
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +62,7 @@ def published(reviewer):
         detainee=courier,
     )
     factories.CitationFactory(operation=operation, source=source, quote=TEXT[TEXT.index("Officers") :])
-    return operation_verify(operation=operation, by=reviewer)
+    return factories.verify_checked(operation=operation, by=reviewer)
 
 
 def detail(operation) -> str:
@@ -173,7 +172,7 @@ def test_without_the_scope_a_detainees_name_appears_nowhere_in_the_body(client, 
     else:
         source.title = f"{COURIER} arrested at the port"
         source.save()
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     personal = client.get(OPERATIONS, headers=key_header(personal_data=True))
     assert COURIER in personal.content.decode()
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from seizures.models import Operation
-from seizures.services import operation_reopen, operation_verify
+from seizures.services import operation_reopen
 from sources.services import citation_create
 from tests import factories
 
@@ -27,7 +27,7 @@ def cited_by(source, *, reviewer=None) -> Operation:
     factories.EvidenceItemFactory(operation=operation)
     factories.CitationFactory(operation=operation, source=source)
     if reviewer is not None:
-        operation = operation_verify(operation=operation, by=reviewer)
+        operation = factories.verify_checked(operation=operation, by=reviewer)
     return operation
 
 
@@ -60,7 +60,7 @@ def test_a_source_cited_only_in_an_edit_awaiting_review_is_not_listed(key_client
 
     assert Operation.objects.get(pk=operation.pk).status == Operation.Status.NEEDS_REVIEW
     assert source_ids(key_client.get(SOURCES)) == [first.pk]
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     assert sorted(source_ids(key_client.get(SOURCES))) == sorted([first.pk, added.pk])
 
 
@@ -151,7 +151,7 @@ def test_without_the_scope_detainees_names_are_withheld_from_source_titles(clien
     factories.EvidenceItemFactory(operation=operation)
     factories.CitationFactory(operation=operation, source=source)
     factories.DetaineeFactory(operation=operation, name="Wilmer Quispe Huamán")
-    operation_verify(operation=operation, by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
     public = {"Authorization": f"Api-Key {factories.partner_api_key()[1]}"}
     personal = {"Authorization": f"Api-Key {factories.partner_api_key(personal_data=True)[1]}"}
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from seizures.models import Country, Operation
-from seizures.services import operation_touch, operation_update, operation_verify
+from seizures.services import operation_touch, operation_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_stats_ignore_pending_edits_and_unverified_operations(key_client, demo, 
     assert after == before
     assert numeric(after) == expected("2021-02-10", "2021-02-25")
 
-    operation_verify(operation=paita, by=factories.reviewer())
+    factories.verify_checked(operation=paita, by=factories.reviewer())
 
     verified = numeric(key_client.get(STATS, FEBRUARY).json())
     assert (verified["operations"], verified["detainees"]) == (4, 4)
@@ -136,7 +136,7 @@ def make(reviewer, *, items, nationalities=(), **fields) -> Operation:
     for code in nationalities:
         factories.DetaineeFactory(operation=operation, nationality=Country.objects.get(code=code) if code else None)
     factories.CitationFactory(operation=operation)
-    return operation_verify(operation=operation, by=reviewer)
+    return factories.verify_checked(operation=operation, by=reviewer)
 
 
 def kg(drug: str, amount: str) -> dict:
