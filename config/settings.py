@@ -212,17 +212,71 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
-# from one address, that pair is locked out for AXES_COOLOFF_HOURS; each failure and lock-out
-# is logged and kept in the database (admin: Axes). `manage.py axes_reset` lifts lock-outs.
+# The proxies in front, the one source of a client's address: for login lock-outs below and
+# for DRF's throttles (REST_FRAMEWORK["NUM_PROXIES"]). Each trusted proxy appends the address
+# it got the request from to X-Forwarded-For, so the client is the PROXY_COUNT-th entry from
+# the right, and everything left of it is whatever the client sent. 0 ignores the header.
+# Production defaults to 1: every deployment has its TLS proxy in front (docs/deploy.md), and
+# the X-Forwarded-Proto trusted above already relies on it. Development defaults to 0:
+# runserver is reached directly, so any X-Forwarded-For there came from the client itself.
+PROXY_COUNT = env_int("PROXY_COUNT", 1 if PRODUCTION else 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT={PROXY_COUNT}: use the number of proxies in front, 0 for none.")
+
+
+def login_client_address(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the entry PROXY_COUNT from the right of X-Forwarded-For, or
+    REMOTE_ADDR with no proxy in front or for a request that did not come through them all.
+
+    Not django-ipware (8.0), which axes would use otherwise: its proxy count of 1 takes the
+    left of two entries, the one the client sent; and the count that does mean one proxy, 0,
+    reads X-Forwarded-For as RFC 7239 quoted strings, so a client sending
+    `for="198.51.100.1";x="` gets the address the proxy appends swallowed into its own quoted
+    value, and ipware answers 198.51.100.1. tests/test_login_security.py sends both."""
+    import ipaddress
+
+    from django.conf import settings
+
+    count = settings.PROXY_COUNT
+    remote_addr = request.META.get("REMOTE_ADDR")
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if count == 0 or len(hops) < count:
+        return remote_addr
+    try:
+        return str(ipaddress.ip_address(hops[-count].strip()))
+    except ValueError:  # no header at all, or not what a proxy writes
+        return remote_addr
+
+
+def login_lockout_parameters(request, credentials=None) -> list:
+    """AXES_LOCKOUT_PARAMETERS: what a failed login counts against.
+
+    The name of an active account: that name from that address, so that nobody elsewhere can
+    lock its owner out. Any other name: the address, counting every failure from it, so that
+    trying made-up names (which would each get their own AXES_FAILURE_LIMIT tries) is stopped
+    after AXES_FAILURE_LIMIT in all; real accounts from that address keep their own count.
+    (axes' database handler always passes the request; its cache handler, unused here, would
+    pass an AccessAttempt.)"""
+    from axes.helpers import get_client_username
+    from django.contrib.auth import get_user_model
+
+    username = get_client_username(request, credentials)
+    users = get_user_model()._default_manager
+    if username and users.filter(**{users.model.USERNAME_FIELD: username, "is_active": True}).exists():
+        return [["username", "ip_address"]]
+    return ["ip_address"]
+
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failed logins lock out for
+# AXES_COOLOFF_HOURS an account's name from one address, or any name that is not an account
+# from one address (login_lockout_parameters); each failure and lock-out is logged and kept in
+# the database (admin: Axes). `manage.py axes_reset` lifts lock-outs.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = login_lockout_parameters
+AXES_CLIENT_IP_CALLABLE = login_client_address
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind the proxy the client's address is the first in X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1) if PRODUCTION else None
 
 # Two-factor (django-otp): optional for each reviewer and editor, who enrol a TOTP app at
 # /admin/two-factor/; once enrolled, their logins need its code.
@@ -292,6 +346,9 @@ SOURCES_LANGUAGES = env_list("SOURCES_LANGUAGES", ["en", "es", "pt", "fr"])
 # --- Partner API -------------------------------------------------------------------------
 # Requests per API key (DRF's "N/second|minute|hour|day").
 PARTNER_API_RATE = env_rate("PARTNER_API_RATE", "1000/hour")
+# Requests without a valid key (none, or a wrong, revoked or expired one) per client address,
+# before that address gets 429s: what stops a client guessing keys.
+PARTNER_API_FAILURE_RATE = env_rate("PARTNER_API_FAILURE_RATE", "60/minute")
 
 REST_FRAMEWORK = {
     # The key class comes first: its authenticate_header makes DRF answer 401, not 403, to a
@@ -306,6 +363,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "partners.schema.PartnerAutoSchema",
     # No DEFAULT_THROTTLE_RATES: partners.throttling reads PARTNER_API_RATE at request time.
+    # Throttles take a client's address past PROXY_COUNT proxies, as logins do (DRF's
+    # default, None, would take X-Forwarded-For whole, as the client sent it). Unlike
+    # login_client_address, DRF takes the leftmost entry when there are fewer than that.
+    "NUM_PROXIES": PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -24,7 +24,6 @@ from seizures.services import (
     operation_submit,
     operation_touch,
     operation_update,
-    operation_verify,
 )
 from sources.models import Citation
 from sources.services import citation_create, source_create
@@ -183,7 +182,7 @@ def build_case() -> dict:
     cite(paita, "Ana Quispe Mamani, 34, was detained as the courier.", by=editor, detainee=ana)
     cite(paita, "The shipment was bound for Spain.", by=editor, evidence_item=item)
     operation_submit(operation=paita, by=editor)
-    operation_verify(operation=paita, by=rita)
+    factories.verify_checked(operation=paita, by=rita)
 
     # A machine draft, corrected by one reviewer and verified by the other, then edited again
     # after verification: partners keep the verified version while the edit waits.
@@ -193,7 +192,7 @@ def build_case() -> dict:
     corrected = Operation.objects.get(pk=callao.pk)
     corrected.place = "Callao"
     operation_update(operation=corrected, by=raul, reason="place from the source")
-    operation_verify(operation=callao, by=rita)
+    factories.verify_checked(operation=callao, by=rita)
     pending = Operation.objects.get(pk=callao.pk)
     pending.place = "Callao, Jorge Chávez airport"
     operation_update(operation=pending, by=editor)
@@ -206,7 +205,7 @@ def build_case() -> dict:
     )
     add(EvidenceItem(operation=piura, category="drug", drug_type="cocaine", quantity=120, unit="kg"), by=editor)
     cite(piura, "Police seized 120 kilograms of cocaine at the port of Paita on Thursday.", by=editor)
-    operation_verify(operation=piura, by=raul)
+    factories.verify_checked(operation=piura, by=raul)
 
     # An aggregate figure, not an event: rejected.
     total = operation_create(by=None, operation=Operation(date_start=datetime.date(2021, 2, 28), country=peru))

@@ -397,7 +397,10 @@ def _build_scene() -> Scene:
     first.refresh_from_db()
     assert (first.place, first.summary) == (EDITED_PLACE, EDITED_SUMMARY)
     assert first.detainees.filter(name=DETAINEE_NAME).exists()
-    # Verified by the other reviewer: published, on the overview and in the API.
+    # The editor decides the other fields; verified by the reviewer: published, on the
+    # overview and in the API.
+    _ok(as_editor.post(f"{first_page}/fields/all/accept/"), "Accepted")
+    factories.check(first, by=editor)
     _ok(as_reviewer.post(f"{first_page}/transition/verify/"), "verified")
     first.refresh_from_db()
     assert first.status == Operation.Status.VERIFIED

@@ -1,12 +1,15 @@
-"""Logging in: wrong passwords are counted and locked out (django-axes), and reviewers and
-editors may turn on two-factor login with an authenticator app (django-otp, TOTP)."""
+"""Logging in: failed logins are counted and locked out (django-axes), by the client's address
+even behind a proxy and whatever X-Forwarded-For it sends, and reviewers and editors may turn
+on two-factor login with an authenticator app (django-otp, TOTP)."""
 
 import logging
 import re
 import time
 
 import pytest
+from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
+from django.test import RequestFactory
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,11 +21,12 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/"
 
 
-def log_in(client, username, password="pass", code=None, address="10.0.0.7"):
+def log_in(client, username, password="pass", code=None, address="10.0.0.7", forwarded_for=None):
     data = {"username": username, "password": password, "next": "/admin/"}
     if code is not None:
         data["otp_token"] = code
-    return client.post(LOGIN, data, REMOTE_ADDR=address)
+    headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
+    return client.post(LOGIN, data, REMOTE_ADDR=address, **headers)
 
 
 def code_of(device: TOTPDevice, *, offset: int = 0) -> str:
@@ -37,7 +41,129 @@ def rita(db):
     return user
 
 
+# --- The client's address, behind a proxy or not ------------------------------------------------
+
+PROXY = "10.0.0.1"  # the proxy's own address: REMOTE_ADDR of every request that comes through it
+
+
+def through_proxy(sent: str | None, client_address: str) -> str:
+    """X-Forwarded-For as the app gets it: the proxy appends the address it got the request from
+    to whatever the client sent."""
+    return client_address if sent is None else f"{sent}, {client_address}"
+
+
+# What a client sends to pass for another address at each try ({n}: a new one each time):
+# addresses, a chain of them, the quoted strings python-ipware reads as RFC 7239 (the first two
+# make it answer the address they name), and something that is not an address.
+SPOOFS = [
+    "198.51.100.{n}",
+    "192.0.2.1, 198.51.100.{n}",
+    'for="198.51.100.{n}";x="',
+    '198.51.100.{n}, "',
+    "unknown-{n}",
+]
+
+
+@pytest.mark.parametrize("spoof", SPOOFS)
+def test_behind_a_proxy_a_forged_forwarded_for_does_not_escape_the_lock_out(client, rita, settings, spoof):
+    settings.PROXY_COUNT = 1
+    real = "203.0.113.5"
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = log_in(client, "rita", "guess", address=PROXY, forwarded_for=through_proxy(spoof.format(n=n), real))
+        assert response.status_code == 200
+    locked = log_in(client, "rita", "guess", address=PROXY, forwarded_for=through_proxy(spoof.format(n=98), real))
+    assert locked.status_code == 429
+    again = log_in(client, "rita", "pass", address=PROXY, forwarded_for=through_proxy(spoof.format(n=99), real))
+    assert again.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {real}
+
+
+@pytest.mark.parametrize("spoof", SPOOFS)
+def test_with_no_proxy_configured_a_forwarded_for_from_the_client_is_ignored(client, rita, settings, spoof):
+    settings.PROXY_COUNT = 0
+    real = "203.0.113.5"
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(client, "rita", "guess", address=real, forwarded_for=spoof.format(n=n)).status_code == 200
+    assert log_in(client, "rita", "guess", address=real, forwarded_for=spoof.format(n=98)).status_code == 429
+    assert log_in(client, "rita", "pass", address=real, forwarded_for=spoof.format(n=99)).status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {real}
+
+
+def test_behind_a_proxy_a_lock_out_holds_the_address_it_came_from_and_no_other(client, rita, settings):
+    settings.PROXY_COUNT = 1
+    victim, attacker = "203.0.113.5", "198.51.100.66"
+    # The attacker names the victim's address in the header: its failures count against its own.
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "rita", "guess", address=PROXY, forwarded_for=through_proxy(victim, attacker))
+    assert (
+        log_in(client, "rita", "pass", address=PROXY, forwarded_for=through_proxy(victim, attacker)).status_code == 429
+    )
+    assert log_in(client, "rita", "pass", address=PROXY, forwarded_for=through_proxy(None, victim)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "expected"),
+    [
+        # Never what the client wrote: no proxy configured, so the header is the client's.
+        (0, "198.51.100.1", "10.0.0.1"),
+        (0, "198.51.100.1, 203.0.113.5", "10.0.0.1"),
+        # One proxy: what it appended, whatever the client put before it.
+        (1, "198.51.100.1, 203.0.113.5", "203.0.113.5"),
+        (1, 'for="198.51.100.1";x=", 203.0.113.5', "203.0.113.5"),
+        (1, '198.51.100.1, ", 203.0.113.5', "203.0.113.5"),
+        # Fewer entries than proxies: it did not come through them all, so the socket's address.
+        (2, "198.51.100.1", "10.0.0.1"),
+        # Not an address where the proxy writes one, or no header: the socket's address.
+        (1, "203.0.113.5, unknown", "10.0.0.1"),
+        (1, "", "10.0.0.1"),
+        (1, None, "10.0.0.1"),
+        # Allowed: the entry as many places from the right as there are proxies.
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "2001:db8::5", "2001:db8::5"),
+        (2, "198.51.100.1, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (2, "203.0.113.5,10.0.0.2", "203.0.113.5"),
+    ],
+)
+def test_the_client_address_is_the_one_the_first_trusted_proxy_saw(settings, proxies, forwarded_for, expected):
+    settings.PROXY_COUNT = proxies
+    headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
+    request = RequestFactory().post(LOGIN, REMOTE_ADDR="10.0.0.1", **headers)
+    # axes' own entry point, as its backend and handler call it.
+    assert get_client_ip_address(request) == expected
+
+
 # --- Brute force -------------------------------------------------------------------------------
+
+
+def test_made_up_usernames_from_one_address_are_locked_out_together(client, rita, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(client, f"nobody{n}", "guess").status_code == 200
+    locked = log_in(client, "nobody-else", "guess")
+    assert locked.status_code == 429
+    assert b"Login locked for now" in locked.content
+    assert log_in(client, "yet-another", "guess").status_code == 429
+
+
+def test_made_up_usernames_do_not_lock_a_real_user_out(client, rita, settings):
+    spray = "10.0.0.66"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, f"nobody{n}", "guess", address=spray)
+    assert log_in(client, "nobody-else", "guess", address=spray).status_code == 429
+    # From another address her wrong password is counted from one, and the right one lets her in.
+    assert log_in(client, "rita", "guess", address="10.0.0.7").status_code == 200
+    assert log_in(client, "rita", "pass", address="10.0.0.7").status_code == 302
+    client.logout()
+    # Her name keeps its own count even from the sprayed address (an office behind one address).
+    assert log_in(client, "rita", "pass", address=spray).status_code == 302
+
+
+def test_a_deactivated_account_counts_as_a_made_up_name(client, rita, settings):
+    rita.is_active = False
+    rita.save()
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        log_in(client, f"nobody{n}", "guess")
+    assert log_in(client, "rita", "pass").status_code == 429
 
 
 def test_wrong_passwords_lock_the_account_out_from_that_address_and_are_logged(client, rita, settings, caplog):

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, **env):
-    unset = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ENV", "DEBUG", "REDIS_URL", "CELERY_BROKER_URL"}
+    unset = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ENV", "DEBUG", "REDIS_URL", "CELERY_BROKER_URL", "PROXY_COUNT"}
     base = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
@@ -84,6 +84,47 @@ def test_an_unknown_environment_name_is_refused():
     result = manage("check", DJANGO_ENV="staging")
     assert result.returncode != 0
     assert "DJANGO_ENV='staging'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [("one", "PROXY_COUNT='one' is not a whole number"), ("-1", "PROXY_COUNT=-1")]
+)
+def test_a_malformed_proxy_count_is_refused(value, message):
+    result = manage("check", **PRODUCTION, PROXY_COUNT=value)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+# A request that came through two proxies: the first saw 203.0.113.5, the second 10.0.0.2, and
+# the app gets it from 10.0.0.1; the client sent 198.51.100.1 itself.
+CLIENT_ADDRESSES = (
+    "from django.conf import settings; from django.test import RequestFactory;"
+    "from axes.helpers import get_client_ip_address; from rest_framework.throttling import BaseThrottle;"
+    "r = RequestFactory().get('/', REMOTE_ADDR='10.0.0.1', HTTP_X_FORWARDED_FOR='198.51.100.1, 203.0.113.5, 10.0.0.2');"
+    "print('proxies', settings.PROXY_COUNT, settings.REST_FRAMEWORK['NUM_PROXIES']);"
+    "print('login', get_client_ip_address(r)); print('api', BaseThrottle().get_ident(r));"
+    "print('keys', *sorted(settings.REST_FRAMEWORK))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "proxies", "client"),
+    [
+        ({}, 0, "10.0.0.1"),  # development: nothing in front, the header is the client's own
+        ({**PRODUCTION, "PROXY_COUNT": "0"}, 0, "10.0.0.1"),
+        (PRODUCTION, 1, "10.0.0.2"),  # production: its TLS proxy
+        ({**PRODUCTION, "PROXY_COUNT": "2"}, 2, "203.0.113.5"),
+    ],
+)
+def test_proxy_count_gives_login_lock_outs_and_api_throttles_one_client_address(env, proxies, client):
+    result = manage("shell", "--no-imports", "-c", CLIENT_ADDRESSES, **env)
+    assert result.returncode == 0, result.stderr
+    assert f"proxies {proxies} {proxies}\n" in result.stdout
+    assert f"login {client}\n" in result.stdout
+    assert f"api {client}\n" in result.stdout
+    # The partner API's other settings are still there.
+    keys = next(line for line in result.stdout.splitlines() if line.startswith("keys ")).split()
+    assert {"DEFAULT_AUTHENTICATION_CLASSES", "DEFAULT_PERMISSION_CLASSES", "DEFAULT_SCHEMA_CLASS"} <= set(keys)
 
 
 def test_demo_data_is_never_loaded_in_production():
