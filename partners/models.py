@@ -138,6 +138,26 @@ class PublishedPart(models.Model):
         return f"{self.kind} #{self.part_id}"
 
 
+class PublishedSource(models.Model):
+    """A cited source as partners receive it: as the verified versions citing it cite it,
+    never as its live row, so that an edit of its title, outlet or URL reaches partners only
+    when an operation citing it is verified again (or republished). Rendered by
+    `partners.publication.refresh_published_sources` whenever a publication citing it is
+    written or withdrawn; gone when no published operation cites it."""
+
+    source = models.OneToOneField(
+        "sources.Source", on_delete=models.CASCADE, primary_key=True, related_name="publication"
+    )
+    modified_at = models.DateTimeField(help_text="When partners' copy of it last changed.")
+    # The JSON documents served: without personal data (detainees' names withheld from the
+    # title, outlet and URL), and with it (as cited, with the full text).
+    document = models.TextField()
+    document_personal = models.TextField()
+
+    def __str__(self):
+        return f"Source #{self.source_id} as published"
+
+
 class OperationRemoval(models.Model):
     """A published operation that partners must delete from their copies: withdrawn from
     review, rejected, deleted or merged into another. Cleared if the operation is published

@@ -11,8 +11,8 @@ waiting for review changes nothing partners see until it is verified.
 """
 
 import functools
-import re
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 import orjson
@@ -22,34 +22,9 @@ from django.utils import timezone
 
 from partners.api.documents import OperationDocumentSerializer
 from partners.models import OperationRemoval, PublishedFacet, PublishedOperation, PublishedPart
+from partners.redaction import Names, withhold_from_document
 
-WITHHELD = "[name withheld]"
 MG_PER_KG = 10**6  # facets count drugs in whole milligrams: quantity_kg has six decimal places
-
-
-# Words of a name too common to withhold alone ("de" in "Juan de la Cruz").
-_NAME_PARTICLES = {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di", "van", "von", "y", "e", "el", "al"}
-
-
-def name_pattern(names: list[str]) -> re.Pattern | None:
-    """Whole names first, then each distinctive word of them alone ("Quispe" for "Ana Quispe
-    Mamani"): reports often name a person in full once, then by surname."""
-    words = set()
-    for name in names:
-        words.add(name.strip())
-        words.update(w for w in re.split(r"[\s,]+", name) if len(w) > 2 and w.lower() not in _NAME_PARTICLES)
-    words.discard("")
-    if not words:
-        return None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
-def withhold_names(text: str, pattern: re.Pattern | None) -> str:
-    if pattern is None:
-        return text
-    # A run of withheld words ("Ana Quispe" matched word by word) reads as one.
-    return re.sub(rf"{re.escape(WITHHELD)}(?:\s+{re.escape(WITHHELD)})+", WITHHELD, pattern.sub(WITHHELD, text))
 
 
 @functools.cache
@@ -72,11 +47,13 @@ def operation_documents(
     modified_at,
     agency_names: dict[str, str],
     group_ids: dict[str, int],
+    withheld_names: Iterable[str] = (),
 ) -> tuple[dict, dict]:
     """The public and the personal document of one verified version (`snapshot`, as made by
     `seizures.snapshots`). A pure function of its arguments, so that a data migration can
-    use it too."""
-    names = detainee_names(snapshot)
+    use it too. The public document is withheld of the names of the snapshot's detainees and
+    of `withheld_names` (those of the other operations citing its sources: a report names
+    everyone it is about)."""
     group = snapshot.get("criminal_group")
     instance = {
         **snapshot,
@@ -106,19 +83,14 @@ def operation_documents(
     }
     personal = _document_serializer(personal=True).to_representation(instance)
     public = _document_serializer(personal=False).to_representation(instance)
-    # Without the scope, a quote about a detainee is left out, and detainees' names are
-    # withheld from the rest, from the summary and from the cited sources' titles.
-    pattern = name_pattern(names)
-    public["summary"] = withhold_names(public["summary"], pattern)
+    # Without the scope, a quote about a detainee is left out, and detainees' names (and
+    # ages written next to them) are withheld from all the free text left and from the cited
+    # sources' titles and URLs (`partners.redaction`).
     public["citations"] = [
-        {
-            **c,
-            "quote": withhold_names(c["quote"], pattern),
-            "source": {**c["source"], "title": withhold_names(c["source"]["title"], pattern)},
-        }
-        for c, original in zip(public["citations"], snapshot["citations"], strict=True)
-        if original["detainee"] is None
+        c for c, original in zip(public["citations"], snapshot["citations"], strict=True) if original["detainee"] is None
     ]
+    names = Names([*detainee_names(snapshot), *withheld_names])
+    public = withhold_from_document(public, personal, names=names)
     return public, personal
 
 
@@ -191,12 +163,17 @@ def write_publication(
     modified_at,
     agency_names: dict[str, str],
     group_ids: dict[str, int],
+    withheld_names: Iterable[str] | None = None,
     models=(PublishedOperation, PublishedFacet, PublishedPart),
 ):
     """Create the publication rows of `verified_version`. `models` lets a data migration pass
-    its historical models (without the parts' model, before it existed)."""
+    its historical models (without the parts' model, before it existed). `withheld_names`:
+    the names withheld besides those of its detainees; by default, those of the detainees of
+    every operation citing its sources (`names_citing`)."""
     published_model, facet_model, *part_model = models
     snapshot = verified_version.data
+    if withheld_names is None:
+        withheld_names = names_citing({c["source_id"] for c in snapshot["citations"]}).get(None, ())
     public, personal = operation_documents(
         snapshot,
         version=verified_version.number,
@@ -204,6 +181,7 @@ def write_publication(
         modified_at=modified_at,
         agency_names=agency_names,
         group_ids=group_ids,
+        withheld_names=withheld_names,
     )
     facets = operation_facets(snapshot)
     group = public["criminal_group"]
@@ -258,14 +236,25 @@ def parts_published_elsewhere(*, operation, snapshot: dict, leaving=()) -> list[
 def publish(*, operation, verified_version) -> PublishedOperation:
     """Serve `verified_version` of `operation` to partners from now on, in place of any
     earlier version, and clear any removal of it from the removals feed."""
+    earlier = cited_sources(PublishedOperation.objects.filter(operation=operation))
     PublishedOperation.objects.filter(operation=operation).delete()
     OperationRemoval.objects.filter(public_id=operation.public_id).delete()
-    return write_publication(
+    publication = write_publication(
         operation=operation,
         verified_version=verified_version,
         modified_at=timezone.now(),
         **reference_lookups(verified_version.data),
     )
+    cited = {c["source_id"] for c in verified_version.data["citations"]}
+    if detainee_names(verified_version.data):
+        # The reports it cites name its detainees, and so do the other published operations'
+        # citations of them: those are rendered again, withholding these names too.
+        citing = PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE, code__in=[str(pk) for pk in cited])
+        others = set(citing.exclude(publication=publication).values_list("publication__operation_id", flat=True))
+        if others:
+            republish(operation_ids=sorted(others), skip_locked=True)
+    refresh_published_sources(earlier | cited)
+    return publication
 
 
 @transaction.atomic
@@ -278,7 +267,9 @@ def withdraw(*, operation, reason: str, surviving=None) -> OperationRemoval | No
     (and returns None) if partners were never served the operation."""
     if reason == OperationRemoval.Reason.MERGED and surviving is None:
         raise ValueError("A merge must name the surviving operation.")
+    cited = cited_sources(PublishedOperation.objects.filter(operation_id=operation.pk))
     deleted, _ = PublishedOperation.objects.filter(operation_id=operation.pk).delete()
+    refresh_published_sources(cited)
     if not deleted and not OperationRemoval.objects.filter(public_id=operation.public_id).exists():
         return None
     removal, _ = OperationRemoval.objects.update_or_create(
@@ -293,22 +284,156 @@ def withdraw(*, operation, reason: str, surviving=None) -> OperationRemoval | No
 
 
 @transaction.atomic
-def republish(*, operation_ids: list[int], lookups: dict | None = None) -> int:
+def republish(*, operation_ids: list[int], lookups: dict | None = None, skip_locked: bool = False) -> int:
     """Render these operations' documents again from their verified versions (after a change
     to what partners are served); the number republished. Their `modified_at` moves on, so
-    partners' next incremental sync fetches them again."""
+    partners' next incremental sync fetches them again. `skip_locked`: leave out those that
+    another transaction holds (it is verifying or withdrawing them, so renders them itself):
+    for a republish from inside the workflow, which must not wait on, or deadlock with,
+    another verification."""
     from seizures.models import Operation
 
     lookups = lookups if lookups is not None else reference_lookups()
     # Locked as the workflow locks them: an operation withdrawn or verified again since the
     # list was read is skipped, or published as it now is.
     operations = list(
-        Operation.objects.select_for_update(of=("self",))
+        Operation.objects.select_for_update(of=("self",), skip_locked=skip_locked)
         .select_related("verified_version")
         .filter(pk__in=operation_ids, verified_version__isnull=False)
     )
+    earlier = cited_sources(PublishedOperation.objects.filter(operation__in=operations))
     PublishedOperation.objects.filter(operation__in=operations).delete()
     now = timezone.now()
     for operation in operations:
         write_publication(operation=operation, verified_version=operation.verified_version, modified_at=now, **lookups)
+    refresh_published_sources(
+        earlier | {c["source_id"] for operation in operations for c in operation.verified_version.data["citations"]}
+    )
     return len(operations)
+
+
+# --- Sources -------------------------------------------------------------------------------
+
+
+def cited_sources(publications) -> set[int]:
+    """The ids of the sources that the publications in the queryset `publications` cite."""
+    codes = PublishedFacet.objects.filter(publication__in=publications, kind=PublishedFacet.Kind.SOURCE)
+    return {int(code) for code in codes.values_list("code", flat=True)}
+
+
+def names_citing(source_ids, *, apps=None) -> dict:
+    """The detainees' names to withhold from what cites these sources, or is one of them: by
+    source id, and all of them under None. Those of every operation citing them, whatever its
+    state (a draft's detainee is named in the same report), and those of the published
+    versions (a name corrected since is still in the text)."""
+    from django.apps import apps as live_apps
+
+    apps = apps or live_apps
+    Detainee = apps.get_model("seizures", "Detainee")
+    PublishedFacet = apps.get_model("partners", "PublishedFacet")
+    source_ids = [int(pk) for pk in source_ids]
+    names: dict = {None: set()}
+    if not source_ids:
+        return names
+    live = (
+        Detainee.objects.filter(operation__citations__source_id__in=source_ids)
+        .exclude(name="")
+        .values_list("operation__citations__source_id", "name")
+    )
+    published = PublishedFacet.objects.filter(kind="source", code__in=[str(pk) for pk in source_ids]).values_list(
+        "code", "publication__detainee_names"
+    )
+    for source_id, name in live:
+        names.setdefault(source_id, set()).add(name)
+    for code, publication_names in published:
+        names.setdefault(int(code), set()).update(publication_names)
+    for source_names in list(names.values()):
+        names[None] |= source_names
+    return names
+
+
+def source_documents(cited: dict, *, live, names: Names, published_personal: dict | None) -> tuple[dict, dict]:
+    """The public and the personal document of a source as a verified version cites it
+    (`cited`: one of its snapshot's citations). `live`: the source's row, for what snapshots
+    made before they held it (kind, author, language) and for the text, served only while it
+    is the text the quotes were checked against; else the text last published is kept, or
+    none is served. `published_personal`: the personal document served until now, if any."""
+    checked = cited.get("text_sha256")
+    if checked is None or checked == live.text_sha256:
+        text = live.text
+    else:
+        text = (published_personal or {}).get("text")
+    personal = {
+        "id": cited["source_id"],
+        "kind": cited.get("source_kind", live.kind),
+        "outlet": cited["outlet"],
+        "url": cited["url"],
+        "title": cited["source_title"],
+        "author": cited.get("author", live.author),
+        "published": cited["published"],
+        "language": cited.get("language", live.language),
+    }
+    public = {
+        **personal,
+        "outlet": names.withhold(personal["outlet"]),
+        "title": names.withhold(personal["title"]),
+        "url": names.withhold_url(personal["url"]),
+    }
+    return public, {**personal, "text": text}
+
+
+def refresh_published_sources(source_ids, *, apps=None) -> None:
+    """Render these sources again as the newest verified version citing each cites it, with
+    the names of the detainees of every operation citing it withheld (`names_citing`); a
+    source no published operation cites any more is no longer served. `apps`: a data
+    migration's historical models."""
+    from django.apps import apps as live_apps
+
+    apps = apps or live_apps
+    source_ids = sorted({int(pk) for pk in source_ids})
+    if not source_ids:
+        return
+    Source = apps.get_model("sources", "Source")
+    VerifiedVersion = apps.get_model("seizures", "VerifiedVersion")
+    Published = apps.get_model("partners", "PublishedOperation")
+    Served = apps.get_model("partners", "PublishedSource")
+
+    # The newest publication citing each source, and the snapshot it was rendered from.
+    newest: dict[int, tuple] = {}
+    citing = Published.objects.filter(
+        facets__kind="source", facets__code__in=[str(pk) for pk in source_ids]
+    ).values_list("facets__code", "verified_at", "pk", "operation_id", "version")
+    for code, verified_at, pk, operation_id, version in citing:
+        key = (verified_at, pk)
+        if int(code) not in newest or key > newest[int(code)][0]:
+            newest[int(code)] = (key, operation_id, version)
+    wanted = {(operation_id, version) for _, operation_id, version in newest.values()}
+    snapshots = {}
+    if wanted:
+        query = Q()
+        for operation_id, version in wanted:
+            query |= Q(operation_id=operation_id, number=version)
+        snapshots = {(v.operation_id, v.number): v.data for v in VerifiedVersion.objects.filter(query)}
+
+    Served.objects.filter(source_id__in=source_ids).exclude(source_id__in=newest).delete()
+    names = names_citing(newest, apps=apps)
+    served = {row.source_id: row for row in Served.objects.filter(source_id__in=newest)}
+    now = timezone.now()
+    for live in Source.objects.filter(pk__in=newest):
+        _, operation_id, version = newest[live.pk]
+        cited = next(c for c in snapshots[operation_id, version]["citations"] if c["source_id"] == live.pk)
+        row = served.get(live.pk)
+        public, personal = source_documents(
+            cited,
+            live=live,
+            names=Names(names.get(live.pk, ())),
+            published_personal=orjson.loads(row.document_personal) if row else None,
+        )
+        document, document_personal = orjson.dumps(public).decode(), orjson.dumps(personal).decode()
+        if row is None:
+            Served.objects.create(
+                source=live, modified_at=now, document=document, document_personal=document_personal
+            )
+        elif (row.document, row.document_personal) != (document, document_personal):
+            row.document, row.document_personal, row.modified_at = document, document_personal, now
+            row.save(update_fields=["document", "document_personal", "modified_at"])

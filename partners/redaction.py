@@ -7,12 +7,15 @@ word of it alone (reports name a person in full once, then by surname); so is an
 next to a withheld name ("Huamán, 34,", "Huamán (34)", "34-year-old ... Huamán", "de 34
 años"). A URL that carries a name is cut back to its site, or not served at all if the name
 is in the host name (`Names.withhold_url`).
+
+Which names a text is withheld of is the caller's choice (`partners.publication`): those of
+the detainees of its operation and of every operation citing the same sources.
 """
 
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 from unidecode import unidecode
 
@@ -28,9 +31,13 @@ PARTICLES = frozenset(
 # URL's words: slugs run names together ("rosaelvirahuaman").
 _RUN_TOGETHER_MIN = 4
 
-# A word: letters and digits, with the combining marks of a decomposed letter ("a" + U+0301).
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# A word: letters and digits, with the combining marks of a decomposed letter ("a" + U+0301)
+# and the invisible characters that may sit inside a word as pasted from a web page (soft
+# hyphen, zero-width space and joiners, word joiner): "Hua\u00adman" is one word.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u00ad\u200b-\u200d\u2060\ufeff"
 _WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*")
+# Between the parts of one word of a name: "O'Neill", "Jean-Luc".
+_IN_A_WORD = re.compile(r"[\-'’]+")
 # What may stand between two words of one name as written: "J. Pérez", "Huamán-Torres".
 _IN_A_NAME = re.compile(r"[\s\-_.'’]*")
 # What may stand between two withheld words for them to read as one name.
@@ -48,7 +55,7 @@ _AGE_AFTER = re.compile(
 )
 # Ages before a name, with up to three words between: "a 34-year-old Colombian courier, Huamán".
 _AGE_BEFORE = re.compile(
-    rf"(?P<age>\d{{1,3}}[\s-]+years?[\s-]+old|(?:de\s+)?\d{{1,3}}\s+(?:años|anos)(?:\s+de\s+edad)?)"
+    r"(?P<age>\d{1,3}[\s-]+years?[\s-]+old|(?:de\s+)?\d{1,3}\s+(?:años|anos)(?:\s+de\s+edad)?)"
     r"(?:[\s,]+[^\W\d_]+){0,3}[\s,]+$",
     re.IGNORECASE,
 )
@@ -73,6 +80,19 @@ def words(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def compounds(name: str) -> list[tuple[str, ...]]:
+    """The runs of words of `name` joined by hyphens or apostrophes only, folded."""
+    runs, run, last_end = [], [], None
+    for start, end, folded in words(name):
+        if run and not _IN_A_WORD.fullmatch(name, last_end, start):
+            runs.append(run)
+            run = []
+        run.append(folded)
+        last_end = end
+    runs.append(run)
+    return [tuple(run) for run in runs if len(run) > 1]
+
+
 def distinctive(folded: str) -> bool:
     """Whether a word of a name is withheld alone: not an initial, a number or a particle."""
     return len(folded) > 1 and not folded.isdigit() and folded not in PARTICLES
@@ -90,6 +110,11 @@ class Names:
                 continue
             self.whole.setdefault(sequence[0], set()).add(sequence)
             self.distinctive.update(word for word in sequence if distinctive(word))
+            # "O'Neill" and "Jean-Luc" are also written as one word ("ONeill", a slug's
+            # "jeanluc"), and "O'Neill" alone is a surname: its "O" is not an initial there.
+            for compound in compounds(name):
+                self.whole.setdefault(compound[0], set()).add(compound)
+                self.distinctive.add("".join(compound))
         self.run_together = {word for word in self.distinctive if len(word) >= _RUN_TOGETHER_MIN}
 
     def __bool__(self):
@@ -137,7 +162,7 @@ class Names:
         return "".join(out) + text[at:]
 
     def in_url_part(self, part: str) -> bool:
-        for _, _, folded in words(unquote_plus(part)):
+        for _, _, folded in words(_decoded(part)):
             if folded in self.distinctive or any(word in folded for word in self.run_together):
                 return True
         return False
@@ -154,12 +179,40 @@ class Names:
             return url
         parts = urlsplit(url)
         host = parts.hostname or ""
-        if self.in_url_part(host):
+        if self.in_url_part(_idna_decoded(host)):
             return None
-        if self.in_url_part(f"{parts.path} {parts.query} {parts.fragment}"):
-            port = f":{parts.port}" if parts.port else ""
+        userinfo = parts.netloc.rpartition("@")[0]
+        if self.in_url_part(f"{userinfo} {parts.path} {parts.query} {parts.fragment}"):
+            if ":" in host:  # an IPv6 address, which urlsplit gives without its brackets
+                host = f"[{host}]"
+            try:
+                port = f":{parts.port}" if parts.port else ""
+            except ValueError:  # not a port: what is left of the URL is not a URL either
+                return None
             return f"{parts.scheme}://{host}{port}/"
         return url
+
+
+def _decoded(part: str) -> str:
+    """A URL's part as its words read: percent-decoded until nothing changes (a name
+    encoded twice, "%25C3%25A1", is still a name), "+" as a space."""
+    for _ in range(5):
+        decoded = unquote(part)
+        if decoded == part:
+            break
+        part = decoded
+    return unquote_plus(part)
+
+
+def _idna_decoded(host: str) -> str:
+    """A host name as it reads: "xn--huamn-0qa.example" is "huamán.example"."""
+    labels = []
+    for label in host.split("."):
+        try:
+            labels.append(label.encode("ascii").decode("idna") if label.startswith("xn--") else label)
+        except UnicodeError:
+            labels.append(label)
+    return ".".join(labels)
 
 
 # --- Documents ---------------------------------------------------------------------------

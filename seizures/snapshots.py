@@ -66,6 +66,12 @@ def operation_snapshot(operation) -> dict:
                 "outlet": citation.source.outlet,
                 "url": citation.source.url,
                 "published": citation.source.published.isoformat() if citation.source.published else None,
+                "source_kind": citation.source.kind,
+                "author": citation.source.author,
+                "language": citation.source.language,
+                # The text as the reviewer checked the quote against it: partners with the
+                # personal-data scope are served a source's text only while it is this one.
+                "text_sha256": citation.source.text_sha256,
                 "quote": citation.quote,
                 "start": citation.start,
                 "end": citation.end,

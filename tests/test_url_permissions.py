@@ -547,14 +547,14 @@ TABLE = [
         shows=((API_READERS, "Diario Verificado"), (PERSONAL_DATA, VERIFIED_NAME), ({PARTNER}, WITHHELD)),
     ),
     Row(
-        "api/v1/sources/<int:pk>/",
+        "api/v1/sources/<int:id>/",
         "/api/v1/sources/{source_v}/",
         API,
         verified_only=True,
         shows=((API_READERS, "Diario Verificado"), (PERSONAL_DATA, "was detained"), ({PARTNER}, WITHHELD)),
     ),
-    Row("api/v1/sources/<int:pk>/", "/api/v1/sources/{source_u}/", API_NOT_FOUND, verified_only=True),
-    Row("api/v1/sources/<int:pk>/", "/api/v1/sources/{source_pending}/", API_NOT_FOUND, verified_only=True),
+    Row("api/v1/sources/<int:id>/", "/api/v1/sources/{source_u}/", API_NOT_FOUND, verified_only=True),
+    Row("api/v1/sources/<int:id>/", "/api/v1/sources/{source_pending}/", API_NOT_FOUND, verified_only=True),
     Row("api/v1/agencies/", "/api/v1/agencies/", API, verified_only=True, shows=((API_READERS, '"PNP"'),)),
     Row(
         "api/v1/criminal-groups/",

@@ -34,7 +34,7 @@ from partners.api.documents import OperationDocumentSerializer
 from partners.api.renderers import JSONRenderer
 from partners.api.views import PartnerAPIView
 from partners.permissions import may_see_personal_data
-from partners.publication import name_pattern, withhold_names
+from partners.redaction import Names
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation
 from sources.models import Citation, Source
 
@@ -142,11 +142,11 @@ class OperationSerializer(serializers.ModelSerializer):
         if not self.context["personal"]:
             # Detainees' names withheld from the summary, the quotes and the sources' titles,
             # by the project's rule.
-            pattern = name_pattern([d.name for d in operation.detainees.all() if d.name])
-            data["summary"] = withhold_names(data["summary"], pattern)
+            names = Names(d.name for d in operation.detainees.all() if d.name)
+            data["summary"] = names.withhold(data["summary"])
             for citation in data["citations"]:
-                citation["quote"] = withhold_names(citation["quote"], pattern)
-                citation["source"]["title"] = withhold_names(citation["source"]["title"], pattern)
+                citation["quote"] = names.withhold(citation["quote"])
+                citation["source"]["title"] = names.withhold(citation["source"]["title"])
         return data
 
 

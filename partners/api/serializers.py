@@ -1,10 +1,10 @@
 """What partners see of the reference data. Fields are listed one by one: a field added to a
 model never reaches partners by accident."""
 
+import orjson
 from rest_framework import serializers
 
 from partners.models import OperationRemoval
-from partners.publication import name_pattern, withhold_names
 from seizures.models import Agency, CriminalGroup
 from sources.models import Source
 
@@ -78,32 +78,36 @@ class StatsSerializer(serializers.Serializer):
     detainees_by_nationality = NationalityCountSerializer(many=True)
 
 
-SOURCE_FIELDS = ["id", "kind", "outlet", "url", "title", "author", "published", "language"]
+class SourceSerializer(serializers.Serializer):
+    """A cited source as the verified versions citing it cite it (`PublishedSource`), for
+    keys without the personal-data scope: no text, and the names of the detainees of the
+    operations citing it withheld from its title, outlet and URL. Declared field by field
+    for the schema; what is served is the document rendered when it was published."""
+
+    document_column = "document"
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Source.Kind.choices)
+    outlet = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(
+        allow_null=True,
+        help_text="Without the personal-data scope, a URL whose path names a detainee is cut back to its site, "
+        "and one whose host name does is null.",
+    )
+    title = serializers.CharField(allow_blank=True)
+    author = serializers.CharField(allow_blank=True)
+    published = serializers.DateField(allow_null=True)
+    language = serializers.CharField(allow_blank=True, help_text="ISO 639-1 code, e.g. en, es, pt.")
+
+    def to_representation(self, publication):
+        return orjson.loads(getattr(publication, self.document_column))
 
 
-class SourceSerializer(serializers.ModelSerializer):
-    """A source for keys without the personal-data scope: no text, and the names of the
-    detainees of the operations citing it (context `detainee_names`) withheld from its title."""
+class SourceWithTextSerializer(SourceSerializer):
+    document_column = "document_personal"
 
-    class Meta:
-        model = Source
-        fields = SOURCE_FIELDS
-        read_only_fields = fields
-
-    def to_representation(self, source):
-        data = super().to_representation(source)
-        names = self.context.get("detainee_names", {}).get(source.pk)
-        if names:
-            data["title"] = withhold_names(data["title"], name_pattern(names))
-        return data
-
-
-class SourceWithTextSerializer(serializers.ModelSerializer):
-    # Optional in the schema (not read-only, which drf-spectacular lists as required): keys
-    # without the scope get the same record without it.
-    text = serializers.CharField(required=False, help_text="Only for keys with the personal-data scope.")
-
-    class Meta:
-        model = Source
-        fields = [*SOURCE_FIELDS, "text"]
-        read_only_fields = fields
+    # Optional in the schema: keys without the scope get the same record without it. Null if
+    # the source's text has changed since the quotes citing it were checked against it.
+    text = serializers.CharField(
+        required=False, allow_null=True, help_text="Only for keys with the personal-data scope."
+    )

@@ -11,7 +11,7 @@ urlpatterns = [
     path("operations/<uuid:public_id>/", views.OperationDetail.as_view(), name="operation-detail"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("sources/", views.SourceList.as_view(), name="source-list"),
-    path("sources/<int:pk>/", views.SourceDetail.as_view(), name="source-detail"),
+    path("sources/<int:id>/", views.SourceDetail.as_view(), name="source-detail"),
     path("agencies/", views.AgencyList.as_view(), name="agency-list"),
     path("criminal-groups/", views.CriminalGroupList.as_view(), name="criminal-group-list"),
     # Anything else under /api/v1/ (a mistyped id or endpoint) is a JSON 404, not a web page.

@@ -2,11 +2,9 @@
 choice of format and the refusal of unknown parameters are declared once, on PartnerAPIView."""
 
 import datetime
-from collections import defaultdict
 
 import orjson
-from django.db.models import Count, IntegerField, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Sum
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -25,12 +23,11 @@ from partners.api.negotiation import FormatFirstNegotiation, UnknownFormat
 from partners.api.pagination import KeysetPagination, Ordering, PartnerCursorPagination
 from partners.api.params import refused_params
 from partners.api.renderers import CSV_LAYOUTS, ITEMS, CSVRenderer, GeoJSONRenderer, JSONRenderer
-from partners.models import OperationRemoval, PublishedFacet, PublishedOperation
+from partners.models import OperationRemoval, PublishedFacet, PublishedOperation, PublishedSource
 from partners.permissions import PartnerAPIReadOnly, is_partner, may_see_personal_data
 from partners.publication import mg_to_kg
 from partners.throttling import FailedKeyThrottle, PartnerKeyRateThrottle
 from seizures.models import Agency, CriminalGroup
-from sources.models import Source
 
 
 class ByCode(PartnerCursorPagination):
@@ -39,6 +36,10 @@ class ByCode(PartnerCursorPagination):
 
 class ById(PartnerCursorPagination):
     ordering = "id"
+
+
+class BySource(PartnerCursorPagination):
+    ordering = "source_id"
 
 
 def _staff_session(request) -> bool:
@@ -343,52 +344,46 @@ class StatsView(PartnerAPIView, generics.GenericAPIView):
         return Response(serializers.StatsSerializer(data).data)
 
 
-def _detainee_names_by_source(source_ids) -> dict[int, list[str]]:
-    """The names of the detainees of the published operations citing each source."""
-    names = defaultdict(list)
-    rows = PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE, code__in=[str(pk) for pk in source_ids])
-    for code, publication_names in rows.values_list("code", "publication__detainee_names"):
-        names[int(code)] += publication_names
-    return names
-
-
 class SourceViewMixin:
-    def get_queryset(self):
-        cited = (
-            PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE)
-            .annotate(source_id=Cast("code", IntegerField()))
-            .values("source_id")
-        )
-        return Source.objects.filter(pk__in=cited)
+    # The sources as published (partners.publication.refresh_published_sources), not their
+    # live rows: an edit reaches partners when an operation citing the source is verified.
+    queryset = PublishedSource.objects.all()
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False) or may_see_personal_data(self.request):
             return serializers.SourceWithTextSerializer
         return serializers.SourceSerializer
 
-    def get_serializer(self, *args, **kwargs):
-        # Without the personal-data scope, detainees' names are withheld from titles too.
-        if not may_see_personal_data(self.request) and args:
-            sources = args[0] if kwargs.get("many") else [args[0]]
-            kwargs["context"] = {
-                **self.get_serializer_context(),
-                "detainee_names": _detainee_names_by_source([s.pk for s in sources]),
-            }
-        return super().get_serializer(*args, **kwargs)
-
 
 class SourceList(SourceViewMixin, PartnerListView):
     """The sources cited by verified operations: metadata, and their full text only for keys
     with the personal-data scope (reports name people)."""
 
-    pagination_class = ById
+    pagination_class = BySource
 
 
+# A source's id as the database holds it: a larger one names no source (and would overflow
+# SQLite's integers).
+MAX_ID = 2**63 - 1
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "id",
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            OpenApiParameter.PATH,
+            description="The source's id, as operations' citations give it.",
+        )
+    ]
+)
 class SourceDetail(SourceViewMixin, PartnerAPIView, generics.RetrieveAPIView):
     """One cited source."""
 
     def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        if not 0 < self.kwargs["id"] <= MAX_ID:
+            raise Http404
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["id"])
 
 
 def not_found(request, *args, **kwargs):

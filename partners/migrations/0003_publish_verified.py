@@ -7,7 +7,7 @@ from django.utils import timezone
 def publish_verified(apps, schema_editor):
     # The publication code builds documents from the frozen verified snapshots; it is given
     # the historical models to write with.
-    from partners.publication import write_publication
+    from partners.publication import names_citing, write_publication
 
     Operation = apps.get_model("seizures", "Operation")
     models = (apps.get_model("partners", "PublishedOperation"), apps.get_model("partners", "PublishedFacet"))
@@ -21,6 +21,9 @@ def publish_verified(apps, schema_editor):
             modified_at=now,
             agency_names=agency_names,
             group_ids=group_ids,
+            withheld_names=names_citing(
+                {c["source_id"] for c in operation.verified_version.data["citations"]}, apps=apps
+            ).get(None, ()),
             models=models,
         )
 

@@ -106,9 +106,7 @@ def test_pandas_reads_the_whole_csv_export_one_row_per_item_or_per_operation(ser
 
 
 def curl(*args: str) -> tuple[int, bytes]:
-    done = subprocess.run(
-        ["curl", "-s", "-w", "\n%{http_code}", *args], capture_output=True, timeout=60, check=True
-    )
+    done = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", *args], capture_output=True, timeout=60, check=True)
     body, _, code = done.stdout.rpartition(b"\n")
     return int(code), body
 

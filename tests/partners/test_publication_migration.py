@@ -39,3 +39,28 @@ def test_the_backfill_publishes_verified_operations_as_verifying_does(reviewer):
     assert without_modified_at(backfilled.document_personal) == without_modified_at(published.document_personal)
     assert sorted(PublishedFacet.objects.values_list("kind", "code", "amount")) == facets
     assert "Ana Quispe" not in backfilled.document_personal
+
+
+def test_the_sources_backfill_serves_what_publishing_serves(reviewer):
+    """Migration 0005 renders the sources of what is published, with its historical models,
+    as publishing does."""
+    from partners.models import PublishedSource
+
+    sources_migration = import_module("partners.migrations.0005_published_sources")
+    source = factories.SourceFactory(title="Ana Quispe detenida en Paita", url="https://a.example/ana-quispe-paita")
+    operation = factories.OperationFactory()
+    factories.EvidenceItemFactory(operation=operation)
+    factories.CitationFactory(operation=operation, source=source)
+    factories.DetaineeFactory(operation=operation, name="Ana Quispe")
+    factories.verify_checked(operation=operation, by=reviewer)
+    factories.verified_operation(by=reviewer)  # a second source, cited by another operation
+    served = {row.pk: (row.document, row.document_personal) for row in PublishedSource.objects.all()}
+    assert len(served) == 2
+    PublishedSource.objects.all().delete()
+
+    historical = MigrationLoader(connection).project_state(("partners", "0005_published_sources")).apps
+    sources_migration.publish_sources(historical, None)
+
+    assert {row.pk: (row.document, row.document_personal) for row in PublishedSource.objects.all()} == served
+    public = orjson.loads(PublishedSource.objects.get(pk=source.pk).document)
+    assert (public["title"], public["url"]) == ("[name withheld] detenida en Paita", "https://a.example/")

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 
+from partners.publication import republish
 from seizures.models import Operation
 from seizures.services import operation_reopen
-from sources.services import citation_create
+from sources.services import citation_create, source_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,108 @@ def test_without_the_scope_detainees_names_are_withheld_from_source_titles(clien
         assert "[name withheld] arrested at Paita with 120 kg" in body
         assert "Quispe" not in body
         assert "Wilmer Quispe Huamán arrested" in client.get(url, headers=personal).content.decode()
+
+
+# --- What partners are served is what was verified ---------------------------------------
+
+
+def test_an_edit_of_a_source_reaches_partners_only_when_an_operation_citing_it_is_verified_again(
+    key_client, reviewer, editor
+):
+    source = factories.SourceFactory(title="Cocaine found at Paita", outlet="Diario A", url="https://a.example/paita")
+    operation = cited_by(source, reviewer=reviewer)
+    source.title, source.outlet, source.url = "Edited, unreviewed title", "Diario B", "https://b.example/paita"
+    source_update(by=editor, source=source)
+
+    for url in (SOURCES, f"{SOURCES}{source.pk}/"):
+        body = key_client.get(url).content.decode()
+        assert "Cocaine found at Paita" in body and "Diario A" in body and "https://a.example/paita" in body
+        assert "Edited, unreviewed title" not in body and "Diario B" not in body
+
+    operation = operation_reopen(operation=Operation.objects.get(pk=operation.pk), by=reviewer)
+    factories.verify_checked(operation=operation, by=reviewer)
+
+    (listed,) = key_client.get(SOURCES).json()["results"]
+    assert (listed["title"], listed["outlet"], listed["url"]) == (
+        "Edited, unreviewed title",
+        "Diario B",
+        "https://b.example/paita",
+    )
+
+
+def test_republish_serves_a_source_as_it_now_is(key_client, reviewer, editor):
+    source = factories.SourceFactory(title="First title")
+    operation = cited_by(source, reviewer=reviewer)
+    source.title = "Corrected title"
+    source_update(by=editor, source=source)
+    assert key_client.get(f"{SOURCES}{source.pk}/").json()["title"] == "First title"
+
+    # What `manage.py republish` does, after the snapshot of the source is taken again by a
+    # verification: republishing alone renders the same verified version, title included.
+    republish(operation_ids=[operation.pk])
+    assert key_client.get(f"{SOURCES}{source.pk}/").json()["title"] == "First title"
+
+
+def test_a_source_is_served_as_the_newest_verified_version_citing_it_cites_it(key_client, reviewer, editor):
+    source = factories.SourceFactory(title="Old title")
+    older = cited_by(source, reviewer=reviewer)
+    source.title = "New title"
+    source_update(by=editor, source=source)
+    cited_by(source, reviewer=reviewer)
+    assert key_client.get(f"{SOURCES}{source.pk}/").json()["title"] == "New title"
+
+    # The newer one is withdrawn: the older verified version is what cites the source now.
+    newer = Operation.objects.exclude(pk=older.pk).get()
+    operation_reopen(operation=newer, by=reviewer)
+    assert key_client.get(f"{SOURCES}{source.pk}/").json()["title"] == "Old title"
+
+
+def test_a_text_changed_since_the_quotes_were_checked_is_not_served_in_their_place(client, reviewer, editor):
+    checked = "Police seized 120 kilograms of cocaine at the port on Monday. More follows."
+    source = factories.SourceFactory(text=checked)
+    cited_by(source, reviewer=reviewer)
+    headers = {"Authorization": f"Api-Key {factories.partner_api_key(personal_data=True)[1]}"}
+    source.text = "Police seized 120 kilograms of cocaine at the port on Monday. An unreviewed paragraph naming people."
+    source_update(by=editor, source=source)
+
+    served = client.get(f"{SOURCES}{source.pk}/", headers=headers).json()
+    assert served["text"] == checked
+
+    # The record is republished (after a change of what partners are served): the text the
+    # verified version checked is still the one served, not the edit.
+    republish(operation_ids=list(Operation.objects.values_list("pk", flat=True)))
+    assert client.get(f"{SOURCES}{source.pk}/", headers=headers).json()["text"] == checked
+
+
+def test_the_names_of_every_operation_citing_a_source_are_withheld_from_it(key_client, reviewer):
+    """One report names the detainees of two operations: neither name reaches a key without
+    the scope, in the source's title or URL, nor in either operation's citations."""
+    source = factories.SourceFactory(
+        title="Rosa Huamán and Wilmer Quispe arrested in two raids",
+        url="https://news.example.org/2021/02/rosa-huaman-y-wilmer-quispe-detenidos",
+    )
+    for name in ("Rosa Huamán", "Wilmer Quispe"):
+        operation = factories.OperationFactory()
+        factories.EvidenceItemFactory(operation=operation)
+        factories.CitationFactory(operation=operation, source=source)
+        factories.DetaineeFactory(operation=operation, name=name)
+        factories.verify_checked(operation=operation, by=reviewer)
+
+    for url in (SOURCES, f"{SOURCES}{source.pk}/", "/api/v1/operations/", "/api/v1/operations/?format=csv"):
+        body = key_client.get(url).content.decode()
+        assert source.title not in body
+        assert "huam" not in body.lower() and "quispe" not in body.lower(), url
+    listed = key_client.get(f"{SOURCES}{source.pk}/").json()
+    assert listed["title"] == "[name withheld] and [name withheld] arrested in two raids"
+    assert listed["url"] == "https://news.example.org/"
+
+
+def test_the_text_of_a_source_is_withheld_from_keys_without_the_scope_whatever_is_asked(key_client, reviewer):
+    source = factories.SourceFactory(
+        text="Police seized 120 kilograms of cocaine at the port on Monday. Rosa Huamán was detained."
+    )
+    cited_by(source, reviewer=reviewer)
+    for url in (SOURCES, f"{SOURCES}{source.pk}/", f"{SOURCES}?format=json"):
+        response = key_client.get(url)
+        assert response.status_code == 200
+        assert "Rosa" not in response.content.decode()

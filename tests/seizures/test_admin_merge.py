@@ -69,7 +69,7 @@ def test_the_merge_page_shows_both_records_and_pairs_the_same_drug_of_the_same_w
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"Stays: " in page and f"Merged into it: " in page
+    assert "Stays: " in page and "Merged into it: " in page
     rows = {item.pk: paired_with for item, paired_with, _ in response.context["item_rows"]}
     ours = survivor.evidence_items.get()
     theirs = duplicate.evidence_items.exclude(pk=other_drug.pk).get()

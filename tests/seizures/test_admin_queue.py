@@ -324,7 +324,12 @@ def test_verify_selected_verifies_the_eligible_operations_and_reports_each_refus
 
     response = reviewer_client.post(
         QUEUE,
-        {"action": "verify_selected", "index": "0", "_selected_action": [first.pk, second.pk, uncited.pk], "post": "yes"},
+        {
+            "action": "verify_selected",
+            "index": "0",
+            "_selected_action": [first.pk, second.pk, uncited.pk],
+            "post": "yes",
+        },
     )
 
     assert response.status_code == 302
@@ -350,7 +355,8 @@ def test_verify_selected_refuses_what_the_reviewer_edited_last_and_verifies_the_
     other = factories.check(factories.cited_operation())
 
     response = reviewer_client.post(
-        QUEUE, {"action": "verify_selected", "index": "0", "_selected_action": [edited_by_me.pk, other.pk], "post": "yes"}
+        QUEUE,
+        {"action": "verify_selected", "index": "0", "_selected_action": [edited_by_me.pk, other.pk], "post": "yes"},
     )
 
     edited_by_me.refresh_from_db()

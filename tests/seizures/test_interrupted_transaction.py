@@ -161,7 +161,11 @@ def test_a_merge_that_fails_at_its_last_step_moves_nothing_and_withdraws_nothing
     # Midway, the parts had moved and both had history rows (partners keep both published
     # versions until the survivor is verified).
     midway = changed(before, seen)
-    assert {"seizures_historicaloperation", "seizures_historicaldetainee", "sources_historicalcitation"} <= midway.keys()
+    assert {
+        "seizures_historicaloperation",
+        "seizures_historicaldetainee",
+        "sources_historicalcitation",
+    } <= midway.keys()
     assert not {"partners_publishedoperation", "partners_operationremoval"} & midway.keys()
     assert changed(before, row_counts()) == {}
     for op in (survivor, duplicate):

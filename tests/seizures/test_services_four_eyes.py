@@ -95,9 +95,7 @@ def test_an_operation_no_person_has_checked_is_verified_by_nobody(who, operation
     assert not VerifiedVersion.objects.exists()
 
 
-def test_edits_before_the_last_verification_do_not_count_once_someone_edits_again(
-    operation, reviewer, second_reviewer
-):
+def test_edits_before_the_last_verification_do_not_count_once_someone_edits_again(operation, reviewer, second_reviewer):
     touch(operation, reviewer)
     operation_verify(operation=operation, by=second_reviewer)
     touch(operation, second_reviewer)  # back to review: now only this edit counts

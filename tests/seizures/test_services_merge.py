@@ -322,9 +322,7 @@ def test_a_citation_of_a_paired_item_supports_the_one_item_and_goes_back_on_undo
     assert (quote.operation_id, quote.evidence_item_id) == (duplicate.pk, theirs.pk)
 
 
-def test_after_an_undo_the_duplicate_waits_until_the_survivor_no_longer_publishes_its_parts(
-    reviewer, second_reviewer
-):
+def test_after_an_undo_the_duplicate_waits_until_the_survivor_no_longer_publishes_its_parts(reviewer, second_reviewer):
     survivor = factories.verify_checked(operation=paita_report(nationalities=()), by=reviewer)
     duplicate = factories.verify_checked(operation=paita_report(kg="50", nationalities=()), by=reviewer)
     item = duplicate.evidence_items.get()  # 50 kg against 3,082: not paired, so it moves

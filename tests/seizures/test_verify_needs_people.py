@@ -1,4 +1,4 @@
-""""Verified" means people checked every value: one decides each field the extractor proposed,
+""" "Verified" means people checked every value: one decides each field the extractor proposed,
 another verifies, and the machine is never one of them. Tried on the demo case, the way the
 extractor drafts it, through every path that verifies."""
 
