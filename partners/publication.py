@@ -87,7 +87,9 @@ def operation_documents(
     # ages written next to them) are withheld from all the free text left and from the cited
     # sources' titles and URLs (`partners.redaction`).
     public["citations"] = [
-        c for c, original in zip(public["citations"], snapshot["citations"], strict=True) if original["detainee"] is None
+        c
+        for c, original in zip(public["citations"], snapshot["citations"], strict=True)
+        if original["detainee"] is None
     ]
     names = Names([*detainee_names(snapshot), *withheld_names])
     public = withhold_from_document(public, personal, names=names)
@@ -431,9 +433,7 @@ def refresh_published_sources(source_ids, *, apps=None) -> None:
         )
         document, document_personal = orjson.dumps(public).decode(), orjson.dumps(personal).decode()
         if row is None:
-            Served.objects.create(
-                source=live, modified_at=now, document=document, document_personal=document_personal
-            )
+            Served.objects.create(source=live, modified_at=now, document=document, document_personal=document_personal)
         elif (row.document, row.document_personal) != (document, document_personal):
             row.document, row.document_personal, row.modified_at = document, document_personal, now
             row.save(update_fields=["document", "document_personal", "modified_at"])

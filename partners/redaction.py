@@ -24,9 +24,7 @@ AGE_WITHHELD = "[age withheld]"
 
 # Words of a name too common to withhold alone ("de" in "Juan de la Cruz"); they are still
 # withheld inside the whole name.
-PARTICLES = frozenset(
-    "de del la las los da das do dos di du des der den van von ter ten le y e el al bin ibn".split()
-)
+PARTICLES = frozenset("de del la las los da das do dos di du des der den van von ter ten le y e el al bin ibn".split())
 # In a URL, a distinctive word of at least this many letters is also looked for inside the
 # URL's words: slugs run names together ("rosaelvirahuaman").
 _RUN_TOGETHER_MIN = 4

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -125,6 +125,13 @@ OPERATION_WORKFLOW_FIELDS = [
 ]
 
 
+def decided_by_claimant():
+    """The field decisions of an operation (`OuterRef("pk")`) made by whoever claims it."""
+    from sources.models import FieldDecision
+
+    return FieldDecision.objects.filter(operation=OuterRef("pk"), decided_by=OuterRef("claimed_by"))
+
+
 class OperationQuerySet(models.QuerySet):
     def needing_review(self):
         return self.filter(status=Operation.Status.NEEDS_REVIEW)
@@ -145,8 +152,10 @@ class OperationQuerySet(models.QuerySet):
         cutoff = timezone.now() - timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES)
         claim = Q(claimed_by__isnull=False, claimed_at__gte=cutoff)
         if settings.SEIZURES_FOUR_EYES:
-            # A reviewer who then edited the record cannot verify it: their claim holds no one back.
+            # A reviewer who then edited the record, or decided one of its fields, cannot
+            # verify it: their claim holds no one back.
             claim &= ~Q(claimed_by=F("last_edited_by"), last_edited_by__isnull=False)
+            claim &= ~Q(Exists(decided_by_claimant()))
         return claim
 
     def to_review_by(self, user):

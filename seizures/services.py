@@ -215,10 +215,16 @@ def operation_claim(*, operation: Operation, by: AbstractBaseUser):
     now = timezone.now()
     lapsed = now - timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES)
     claimable = Q(claimed_by__isnull=True) | Q(claimed_by=by) | Q(claimed_at__lt=lapsed)
+    from sources.models import FieldDecision
+
+    decided_by = FieldDecision.objects.filter(operation=operation)
     may_verify = ~Q(last_edited_by=by)
     if settings.SEIZURES_FOUR_EYES:
-        # Whoever made the last edit cannot verify: they neither take a claim nor keep others out.
-        claimable |= Q(claimed_by=F("last_edited_by"))
+        # Whoever made the last edit, or decided a field, cannot verify (as `to_review_by`
+        # reckons it): they neither take a claim nor keep others out.
+        claimable |= Q(claimed_by=F("last_edited_by")) | Q(claimed_by__in=decided_by.values("decided_by"))
+        if decided_by.filter(decided_by=by).exists():
+            may_verify = Q(pk__in=[])
     else:
         may_verify = Q()
     Operation.objects.filter(claimable, may_verify, pk=operation.pk, status=Status.NEEDS_REVIEW).update(
@@ -228,7 +234,9 @@ def operation_claim(*, operation: Operation, by: AbstractBaseUser):
     operation.claimed_by, operation.claimed_at = current.claimed_by, current.claimed_at
     if current.status != Status.NEEDS_REVIEW or current.claimed_at is None or current.claimed_at < lapsed:
         return None
-    if settings.SEIZURES_FOUR_EYES and current.claimed_by_id == current.last_edited_by_id:
+    if settings.SEIZURES_FOUR_EYES and (
+        current.claimed_by_id == current.last_edited_by_id or decided_by.filter(decided_by=current.claimed_by).exists()
+    ):
         return None
     return current.claimed_by
 

@@ -93,6 +93,31 @@ def log_in(page, username: str, password: str = "pass") -> None:
     page.wait_for_url("**/admin/")
 
 
+def log_out(page) -> None:
+    """Log out with the button in the header, as a person handing over to a colleague."""
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in again")).to_be_visible()
+
+
+def decide_every_field(page, operation_pk: int) -> None:
+    """On the operation's page, decide every value the extractor proposed as a reviewer does:
+    "Accept all that the record holds", then, where the sources disagree, "Keep this value"
+    (the value on the record) for each field still open. Ends with the panel saying all are
+    decided."""
+    page.goto(f"/admin/seizures/operation/{operation_pk}/change/")
+    page.get_by_role("button", name="Accept all that the record holds").click()
+    expect(page.locator(".messagelist")).to_contain_text("Accepted")
+    keep = page.locator('.field-review button[data-decision="keep"]')
+    for _ in range(20):  # a field a click: each decision reloads the page
+        if keep.count() == 0:
+            break
+        before = page.locator(".field-progress strong").inner_text()
+        keep.first.click()
+        expect(page.locator(".field-progress strong")).not_to_have_text(before)
+    decided, proposed = page.locator(".field-progress strong").inner_text().split(" of ")
+    assert decided == proposed, f"{decided} of {proposed} fields decided"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def reference_data_for_rollback(django_db_setup, django_db_blocker):
     """The reference data that migrations loaded (countries, agencies, groups...), kept as

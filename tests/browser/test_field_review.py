@@ -50,7 +50,14 @@ def test_a_reviewer_accepts_and_corrects_fields_and_a_second_reviewer_verifies(p
     page.get_by_role("button", name="Save and continue editing").click()
 
     expect(page.locator("#field-place .decision")).to_have_text("Edited")
-    expect(page.get_by_text("another reviewer must verify this operation")).to_be_visible()
+    # Every field decided: only the four-eyes rule stops this reviewer, in the service's words.
+    expect(page.locator("#verify-blockers li")).to_have_text(
+        [
+            "You decided or edited its values since it was last verified, so another reviewer must verify it "
+            "(four-eyes rule)."
+        ]
+    )
+    expect(page.get_by_role("button", name="Verify", exact=True)).to_have_count(0)
     decisions = dict(FieldDecision.objects.filter(operation=operation).values_list("field", "decision"))
     assert (decisions["place"], decisions["destinations"], decisions["country"]) == ("edited", "rejected", "accepted")
     operation.refresh_from_db()
@@ -67,6 +74,7 @@ def test_a_reviewer_accepts_and_corrects_fields_and_a_second_reviewer_verifies(p
     expect(page.locator("#result_list")).not_to_contain_text("Paita Port container terminal")
     operation.refresh_from_db()
     assert operation.status == Operation.Status.VERIFIED
+    assert operation.verified_version.verified_by.username == "reviewer2"
 
 
 def test_where_the_two_demo_reports_disagree_the_reviewer_picks_a_value(page, demo, screenshot):

@@ -10,12 +10,16 @@ from playwright.sync_api import expect
 
 from seizures.models import Operation
 from sources.models import FieldDecision
-from tests.browser.conftest import log_in
+from tests.browser.conftest import decide_every_field, log_in, log_out
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 Status = Operation.Status
 REVIEWER = ("reviewer", "demo-reviewer-pass")
+SECOND_REVIEWER = ("reviewer2", "demo-reviewer2-pass")
+FOUR_EYES = (
+    "You decided or edited its values since it was last verified, so another reviewer must verify it (four-eyes rule)."
+)
 
 
 @pytest.fixture
@@ -105,35 +109,63 @@ def test_keys_typed_in_a_field_are_text_not_shortcuts_and_an_empty_reason_is_ref
     assert Operation.objects.get(pk=queue[0]).status == Status.NEEDS_REVIEW
 
 
-def test_a_reviewer_verifies_with_v(page, queue):
+def test_a_reviewer_decides_with_shift_a_and_a_second_reviewer_verifies_with_v(page, queue):
     log_in(page, *REVIEWER)
     page.goto(change_url(queue[2]))
     expect(page.locator(".queue-position")).to_have_text("3 of 5 in your review queue")
+    page.keyboard.press("Shift+A")  # accept all that the record holds
+    expect(page.locator(".messagelist")).to_contain_text("Accepted 10 fields.")
+    expect(page.locator("#verify-blockers li")).to_have_text([FOUR_EYES])
+    log_out(page)
 
+    log_in(page, *SECOND_REVIEWER)
+    page.goto(change_url(queue[2]))
+    expect(page.locator('.review-actions button[value="verify"]')).to_have_attribute("aria-keyshortcuts", "v")
     page.keyboard.press("v")
 
     expect(page.locator(".messagelist")).to_contain_text("verified")
-    assert Operation.objects.get(pk=queue[2]).status == Status.VERIFIED
+    verified = Operation.objects.get(pk=queue[2])
+    assert verified.status == Status.VERIFIED
+    assert verified.verified_version.verified_by.username == SECOND_REVIEWER[0]
     expect(page.locator("#result_list tbody tr")).to_have_count(4)
 
 
 def test_v_does_nothing_where_there_is_no_verify_button(page, queue):
-    reviewer_edited = queue[1]
-    log_in(page, "reviewer2", "demo-reviewer2-pass")
-    page.goto(change_url(reviewer_edited))
-    page.locator("#id_place").fill("Paita port terminal")
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.get_by_text("You made the last edit")).to_be_visible()
+    """Neither on an undecided machine draft nor on one whose values this reviewer decided."""
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/transition/" in request.url else None)
+    help_panel = page.get_by_role("dialog", name="Keyboard shortcuts")
+    log_in(page, *REVIEWER)
+    page.goto(change_url(queue[1]))
+    blockers = page.locator("#verify-blockers")
+    expect(blockers).to_contain_text("needs a person's decision first")
 
-    page.keyboard.press("v")
+    def v_then_help():
+        page.keyboard.press("v")
+        # The shortcuts are alive (? opens their help) and v, pressed before, did nothing.
+        page.keyboard.press("?")
+        expect(help_panel).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(help_panel).to_be_hidden()
+        assert page.url.split("#")[0].endswith(change_url(queue[1]))
+        assert sent == []
 
-    expect(page.get_by_text("You made the last edit")).to_be_visible()
-    assert Operation.objects.get(pk=reviewer_edited).status == Status.NEEDS_REVIEW
+    v_then_help()
+    decide_every_field(page, queue[1])
+    expect(blockers.locator("li")).to_have_text([FOUR_EYES])
+    v_then_help()
+    assert Operation.objects.get(pk=queue[1]).status == Status.NEEDS_REVIEW
 
 
 def test_tab_reaches_the_queue_links_the_verify_button_and_the_reason_in_order(page, queue):
+    # The demo editor decides the fields: editors check values but do not verify, so they
+    # take no claim, and the record stays in the reviewer's queue between its neighbours.
+    log_in(page, "editor", "demo-editor-pass")
+    decide_every_field(page, queue[1])
+    log_out(page)
     log_in(page, *REVIEWER)
     page.goto(change_url(queue[1]))
+    expect(page.locator(".queue-position")).to_have_text("2 of 5 in your review queue")
 
     tab_until(page, ".queue-nav a[rel=prev]")
     tab_until(page, ".queue-nav a[rel=next]")

@@ -58,7 +58,7 @@ from seizures.services import (
 )
 from sources.ingestion import IngestError, source_ingest
 from sources.models import Source
-from sources.review import field_accept_all, field_decide, field_reviews, record_edits
+from sources.review import field_accept_all, field_decide, field_reviews, open_fields, record_edits
 from tests import factories
 
 FEED_EXAMPLES = int(os.environ.get("FEED_EXAMPLES", "25"))
@@ -73,6 +73,8 @@ REFUSALS = (WorkflowError, ValidationError, IngestError)
 # (step, "done" or "refused") over the whole run: a run in which some step never succeeded
 # tested less than it seems.
 TALLY: Counter = Counter()
+CORE_STEPS = ("accept all", "verify", "merge")
+LAST_REFUSAL: dict[str, str] = {}  # step: why it was last refused, to say so if it never succeeded
 
 
 # --- Reports ---------------------------------------------------------------------------------
@@ -305,6 +307,7 @@ class FeedMachine(RuleBasedStateMachine):
                 action()
         except refusals as error:
             hypothesis.note(f"{step} refused: {error}")
+            LAST_REFUSAL[step] = str(error)
             TALLY[step, "refused"] += 1
             return False
         TALLY[step, "done"] += 1
@@ -391,7 +394,8 @@ class FeedMachine(RuleBasedStateMachine):
             if "weight" in what and items:
                 item = items[n % len(items)]
                 factor = [Decimal("0.5"), Decimal("1.1"), Decimal("2"), Decimal("10")][n]
-                item.quantity = (item.quantity or Decimal(1)) * factor
+                # As a person types it: a weight with at most three decimals.
+                item.quantity = ((item.quantity or Decimal(1)) * factor).quantize(Decimal("0.001"))
                 item.quantity_kg = item.quantity if item.unit == "kg" else item.quantity_kg
                 self.save_part(item, person)
                 parts.add("evidence_items")
@@ -416,6 +420,17 @@ class FeedMachine(RuleBasedStateMachine):
             record_edits(operation=operation, changed_fields=fields, by=person, changed_parts=parts)
 
         self.attempt(f"edit ({what})", save_the_form)
+
+    @staticmethod
+    def settle(operation, *, by) -> None:
+        """Decide every field still open: accept what the record holds, and where sources
+        disagree, the first value shown."""
+        field_accept_all(operation=operation, by=by)
+        for row in field_reviews(operation):
+            if row.is_open:
+                field_decide(
+                    operation=operation, key=row.key, decision="accepted", source_id=row.voices[0].source.pk, by=by
+                )
 
     @staticmethod
     def save_part(part, person) -> None:
@@ -458,13 +473,17 @@ class FeedMachine(RuleBasedStateMachine):
         self.attempt("unmerge", lambda: operation_unmerge(merge=merge, by=self.people[who]))
 
     @precondition(lambda self: self.counts[Status.NEEDS_REVIEW])
-    @rule(op=st.integers(0, 100), who=st.sampled_from(REVIEWERS))
-    def verify(self, op, who):
+    @rule(op=st.integers(0, 100), who=st.sampled_from(REVIEWERS), decided=st.booleans())
+    def verify(self, op, who, decided):
         """Verify, by `who` or, if the four-eyes rule stops them, by the next reviewer it
-        does not stop."""
+        does not stop. Half the time (`decided`) another person first settles every field
+        still open, as the four-eyes workflow has it; else the operation goes as it is (an
+        untouched draft is refused)."""
         operation = self.pick(op, Operation.objects.needing_review())
         start = self.REVIEWERS.index(who)
         order = [self.people[name] for name in (*self.REVIEWERS[start:], *self.REVIEWERS[:start])]
+        if decided and open_fields(operation):
+            self.attempt("accept all", lambda: self.settle(operation, by=order[-1]))
         reviewer = next((r for r in order if not four_eyes_blocks(operation=operation, by=r)), order[0])
         self.attempt("verify", lambda: operation_verify(operation=operation, by=reviewer))
 
@@ -549,5 +568,9 @@ def test_partners_never_see_a_seizure_twice_and_their_copy_stays_the_published_s
             suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture, hypothesis.HealthCheck.too_slow],
         ),
     )
-    never_done = sorted({step for step, _ in TALLY} - {step for step, outcome in TALLY if outcome == "done"})
-    assert not never_done, f"these steps were refused every time they were tried: {never_done}"
+    # A run in which verifying, merging or deciding never succeeded tested far less than it
+    # seems (the feed would stay nearly empty); rarer steps may be refused by chance.
+    never_done = sorted(step for step in CORE_STEPS if not TALLY[step, "done"])
+    assert not never_done, "these steps never succeeded: " + "; ".join(
+        f"{step} (last refused: {LAST_REFUSAL.get(step)})" for step in never_done
+    )

@@ -14,6 +14,7 @@ from partners.models import PublishedOperation
 from seizures.models import Operation
 from seizures.services import (
     VerifyRefused,
+    operation_claim,
     operation_reopen,
     operation_update,
     operation_verify,
@@ -281,3 +282,24 @@ def test_load_demo_verify_decides_as_one_reviewer_and_verifies_as_another(demo):
         assert open_fields(operation) == []
     kg = PublishedOperation.objects.aggregate(kg=Sum("drug_kg"))["kg"]
     assert kg == 4940
+
+
+# --- Who reviews next --------------------------------------------------------------------------
+
+
+def test_a_reviewer_who_decided_the_fields_holds_no_one_back_with_their_claim(demo):
+    """They may not verify what they decided, so their claim must not keep the record from
+    the reviewer who can: it is in the second reviewer's inbox at once, not 30 minutes later."""
+    paita = at("Paita Port")
+    reviewer, second = demo["reviewer"], demo["reviewer2"]
+    assert operation_claim(operation=paita, by=reviewer) == reviewer
+    assert paita not in Operation.objects.to_review_by(second)
+
+    field_accept_all(operation=paita, by=reviewer)
+
+    assert paita in Operation.objects.to_review_by(second)
+    assert paita not in Operation.objects.to_review_by(reviewer)
+    assert paita not in Operation.objects.claimed_by_user(reviewer)
+    assert operation_claim(operation=paita, by=reviewer) is None  # no claim for who cannot verify
+    assert operation_claim(operation=paita, by=second) == second
+    assert operation_claim(operation=paita, by=reviewer) == second
