@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from partners.models import OperationRemoval
@@ -215,28 +215,29 @@ def operation_claim(*, operation: Operation, by: AbstractBaseUser):
     now = timezone.now()
     lapsed = now - timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES)
     claimable = Q(claimed_by__isnull=True) | Q(claimed_by=by) | Q(claimed_at__lt=lapsed)
+    from seizures.models import decided_by_claimant
     from sources.models import FieldDecision
 
-    decided_by = FieldDecision.objects.filter(operation=operation)
     may_verify = ~Q(last_edited_by=by)
     if settings.SEIZURES_FOUR_EYES:
         # Whoever made the last edit, or decided a field, cannot verify (as `to_review_by`
         # reckons it): they neither take a claim nor keep others out.
-        claimable |= Q(claimed_by=F("last_edited_by")) | Q(claimed_by__in=decided_by.values("decided_by"))
-        if decided_by.filter(decided_by=by).exists():
-            may_verify = Q(pk__in=[])
+        claimable |= Q(claimed_by=F("last_edited_by")) | Q(Exists(decided_by_claimant()))
+        may_verify &= ~Q(Exists(FieldDecision.objects.filter(operation=OuterRef("pk"), decided_by=by)))
     else:
         may_verify = Q()
     Operation.objects.filter(claimable, may_verify, pk=operation.pk, status=Status.NEEDS_REVIEW).update(
         claimed_by=by, claimed_at=now
     )
-    current = Operation.objects.select_related("claimed_by").get(pk=operation.pk)
+    current = (
+        Operation.objects.select_related("claimed_by")
+        .annotate(claimant_decided=Exists(decided_by_claimant()))
+        .get(pk=operation.pk)
+    )
     operation.claimed_by, operation.claimed_at = current.claimed_by, current.claimed_at
     if current.status != Status.NEEDS_REVIEW or current.claimed_at is None or current.claimed_at < lapsed:
         return None
-    if settings.SEIZURES_FOUR_EYES and (
-        current.claimed_by_id == current.last_edited_by_id or decided_by.filter(decided_by=current.claimed_by).exists()
-    ):
+    if settings.SEIZURES_FOUR_EYES and (current.claimed_by_id == current.last_edited_by_id or current.claimant_decided):
         return None
     return current.claimed_by
 
