@@ -1,14 +1,43 @@
-"""A published operation deleted by any path (the admin, a script, a cascade) is withdrawn
-first, so partners learn of the deletion from the removals feed."""
+"""Publication kept in step with changes made by any path (the admin, a script, a cascade):
 
-from django.db.models.signals import pre_delete
+- a published operation deleted is withdrawn first, so partners learn of the deletion from
+  the removals feed;
+- a detainee given a name (typed by a reviewer, or drafted by the extractor) has it withheld
+  at once from what is published of the reports citing them: the other operations' quotes
+  and source titles, and the sources themselves, whose text names that person too.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from partners.models import OperationRemoval
-from partners.publication import withdraw
-from seizures.models import Operation
+from partners.models import OperationRemoval, PublishedFacet
+from partners.publication import refresh_published_sources, republish, withdraw
+from seizures.models import Detainee, Operation
 
 
 @receiver(pre_delete, sender=Operation, dispatch_uid="partners_withdraw_deleted_operation")
 def withdraw_deleted_operation(sender, instance, **kwargs):
     withdraw(operation=instance, reason=OperationRemoval.Reason.DELETED)
+
+
+@receiver(pre_save, sender=Detainee, dispatch_uid="partners_note_the_name_before")
+def note_the_name_before(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None and instance.name:
+        instance._name_before = Detainee.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+
+
+@receiver(post_save, sender=Detainee, dispatch_uid="partners_withhold_a_new_name")
+def withhold_a_new_name(sender, instance, raw=False, **kwargs):
+    if raw or not instance.name or getattr(instance, "_name_before", None) == instance.name:
+        return
+    sources = {str(pk) for pk in instance.operation.citations.values_list("source_id", flat=True)}
+    if not sources:
+        return
+    citing = PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE, code__in=sources)
+    published = sorted(set(citing.values_list("publication__operation_id", flat=True)))
+    if published:
+        with transaction.atomic():
+            # Rendered from their verified versions as ever: only what is withheld changes.
+            republish(operation_ids=published, skip_locked=True)
+            refresh_published_sources(sources)

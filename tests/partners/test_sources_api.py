@@ -266,3 +266,20 @@ def test_the_text_of_a_source_is_withheld_from_keys_without_the_scope_whatever_i
         response = key_client.get(url)
         assert response.status_code == 200
         assert "Rosa" not in response.content.decode()
+
+
+def test_a_name_typed_into_a_draft_is_withheld_at_once_from_what_is_published_of_its_report(key_client, reviewer):
+    """The report named her all along; once a reviewer records her as a detainee of another
+    operation still in review, the published operation citing the same report and the
+    report itself withhold her name, without waiting for that operation's verification."""
+    source = factories.SourceFactory(title="Rosa Huamán held after the Paita seizure")
+    published = cited_by(source, reviewer=reviewer)
+    draft = cited_by(source)
+    assert "Huamán" in key_client.get(f"{SOURCES}{source.pk}/").content.decode()  # no one knew it was a name
+
+    factories.DetaineeFactory(operation=draft, name="Rosa Huamán")
+
+    assert Operation.objects.get(pk=draft.pk).status == Operation.Status.NEEDS_REVIEW
+    assert key_client.get(f"{SOURCES}{source.pk}/").json()["title"] == "[name withheld] held after the Paita seizure"
+    document = key_client.get(f"/api/v1/operations/{published.public_id}/").content.decode()
+    assert "Huam" not in document and "[name withheld] held after the Paita seizure" in document

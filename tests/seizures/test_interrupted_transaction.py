@@ -339,11 +339,12 @@ postgresql_only = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_verify_whose_session_is_killed_halfway_commits_nothing():
     reviewer = factories.reviewer(username="rita")
-    operation = factories.cited_operation()
+    # Checked by another person first, committed: only the verify is measured.
+    operation = factories.check(factories.cited_operation())
     before, operation_before = row_counts(), row(Operation, operation.pk)
 
     error, seen = run_and_kill_halfway(
-        lambda: factories.verify_checked(operation=Operation.objects.get(pk=operation.pk), by=reviewer),
+        lambda: operation_verify(operation=Operation.objects.get(pk=operation.pk), by=reviewer),
         pause_in=(services, "publish"),
     )
 
@@ -355,7 +356,7 @@ def test_a_verify_whose_session_is_killed_halfway_commits_nothing():
     # ...none of which was committed.
     assert changed(before, row_counts()) == {}
     assert row(Operation, operation.pk) == operation_before
-    verified = factories.verify_checked(operation=Operation.objects.get(pk=operation.pk), by=reviewer)
+    verified = operation_verify(operation=Operation.objects.get(pk=operation.pk), by=reviewer)
     assert verified.verified_version.number == 1
 
 
