@@ -72,6 +72,10 @@ class PublishedOperation(models.Model):
     # Personal data: the detainees' names, withheld from what keys without the scope are
     # served (quotes, summary, source titles).
     detainee_names = models.JSONField(default=list, blank=True)
+    # Every name withheld from `document`: these, and those of the detainees of the other
+    # operations citing its sources when it was rendered. A name recorded since is withheld
+    # by rendering it again (`partners.publication.withhold_new_names`).
+    withheld_names = models.JSONField(default=list, db_default=[], blank=True)
     # The JSON documents served, without and with personal data (detainees' names, ages...).
     document = models.TextField()
     document_personal = models.TextField()

@@ -187,6 +187,10 @@ def write_publication(
     )
     facets = operation_facets(snapshot)
     group = public["criminal_group"]
+    if any(f.name == "withheld_names" for f in published_model._meta.fields):  # not in migration 0003's model
+        extra = {"withheld_names": sorted({*detainee_names(snapshot), *withheld_names})}
+    else:
+        extra = {}
     publication = published_model.objects.create(
         operation=operation,
         version=verified_version.number,
@@ -196,6 +200,7 @@ def write_publication(
         document=orjson.dumps(public).decode(),
         document_personal=orjson.dumps(personal).decode(),
         **publication_fields(snapshot, facets),
+        **extra,
     )
     facet_model.objects.bulk_create(
         facet_model(publication=publication, kind=kind, code=code, amount=amount) for kind, code, amount in facets
@@ -248,15 +253,33 @@ def publish(*, operation, verified_version) -> PublishedOperation:
         **reference_lookups(verified_version.data),
     )
     cited = {c["source_id"] for c in verified_version.data["citations"]}
-    if detainee_names(verified_version.data):
-        # The reports it cites name its detainees, and so do the other published operations'
-        # citations of them: those are rendered again, withholding these names too.
-        citing = PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE, code__in=[str(pk) for pk in cited])
-        others = set(citing.exclude(publication=publication).values_list("publication__operation_id", flat=True))
-        if others:
-            republish(operation_ids=sorted(others), skip_locked=True)
+    # The reports it cites name its detainees, and so do the other published operations'
+    # citations of them.
+    withhold_new_names(cited, detainee_names(verified_version.data), refresh_sources=False)
     refresh_published_sources(earlier | cited)
     return publication
+
+
+def withhold_new_names(source_ids, names, *, refresh_sources: bool = True) -> int:
+    """Render again, from their verified versions, the publications citing these sources
+    whose public documents do not withhold all of `names` yet, and (`refresh_sources`) the
+    sources; the number rendered again. Nothing to do, and one query, in the usual case: a
+    name recorded before the publication was rendered is withheld already."""
+    names = set(names)
+    codes = [str(pk) for pk in source_ids]
+    if not names or not codes:
+        return 0
+    citing = PublishedOperation.objects.filter(facets__kind=PublishedFacet.Kind.SOURCE, facets__code__in=codes)
+    lacking = sorted(
+        {
+            operation_id
+            for operation_id, withheld in citing.values_list("operation_id", "withheld_names")
+            if not names <= set(withheld)
+        }
+    )
+    # The sources are rendered with the same names as the publications citing them: if
+    # none of those lacks a name, neither do they.
+    return republish(operation_ids=lacking, skip_locked=True, refresh_sources=refresh_sources) if lacking else 0
 
 
 @transaction.atomic
@@ -286,7 +309,9 @@ def withdraw(*, operation, reason: str, surviving=None) -> OperationRemoval | No
 
 
 @transaction.atomic
-def republish(*, operation_ids: list[int], lookups: dict | None = None, skip_locked: bool = False) -> int:
+def republish(
+    *, operation_ids: list[int], lookups: dict | None = None, skip_locked: bool = False, refresh_sources: bool = True
+) -> int:
     """Render these operations' documents again from their verified versions (after a change
     to what partners are served); the number republished. Their `modified_at` moves on, so
     partners' next incremental sync fetches them again. `skip_locked`: leave out those that
@@ -308,9 +333,10 @@ def republish(*, operation_ids: list[int], lookups: dict | None = None, skip_loc
     now = timezone.now()
     for operation in operations:
         write_publication(operation=operation, verified_version=operation.verified_version, modified_at=now, **lookups)
-    refresh_published_sources(
-        earlier | {c["source_id"] for operation in operations for c in operation.verified_version.data["citations"]}
-    )
+    if refresh_sources:
+        refresh_published_sources(
+            earlier | {c["source_id"] for operation in operations for c in operation.verified_version.data["citations"]}
+        )
     return len(operations)
 
 

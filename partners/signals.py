@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from partners.models import OperationRemoval, PublishedFacet
-from partners.publication import refresh_published_sources, republish, withdraw
+from partners.models import OperationRemoval
+from partners.publication import withdraw, withhold_new_names
 from seizures.models import Detainee, Operation
 
 
@@ -31,13 +31,7 @@ def note_the_name_before(sender, instance, raw=False, **kwargs):
 def withhold_a_new_name(sender, instance, raw=False, **kwargs):
     if raw or not instance.name or getattr(instance, "_name_before", None) == instance.name:
         return
-    sources = {str(pk) for pk in instance.operation.citations.values_list("source_id", flat=True)}
-    if not sources:
-        return
-    citing = PublishedFacet.objects.filter(kind=PublishedFacet.Kind.SOURCE, code__in=sources)
-    published = sorted(set(citing.values_list("publication__operation_id", flat=True)))
-    if published:
-        with transaction.atomic():
-            # Rendered from their verified versions as ever: only what is withheld changes.
-            republish(operation_ids=published, skip_locked=True)
-            refresh_published_sources(sources)
+    sources = set(instance.operation.citations.values_list("source_id", flat=True))
+    with transaction.atomic():
+        # Rendered from their verified versions as ever: only what is withheld changes.
+        withhold_new_names(sources, [instance.name])

@@ -140,13 +140,25 @@ class OperationSerializer(serializers.ModelSerializer):
     def to_representation(self, operation):
         data = super().to_representation(operation)
         if not self.context["personal"]:
-            # Detainees' names withheld from the summary, the quotes and the sources' titles,
-            # by the project's rule.
-            names = Names(d.name for d in operation.detainees.all() if d.name)
+            # By the project's rule: the names of the detainees of every operation citing
+            # its sources withheld from the free text, the quotes and the sources' titles
+            # and URLs. Two queries an operation, as a straightforward serializer would.
+            # All its citations' sources, those about a detainee (not served here) included.
+            cited = set(Citation.objects.filter(operation=operation).values_list("source_id", flat=True))
+            others = Detainee.objects.filter(operation__citations__source_id__in=cited).exclude(name="")
+            names = Names(
+                [*(d.name for d in operation.detainees.all() if d.name), *others.values_list("name", flat=True)]
+            )
             data["summary"] = names.withhold(data["summary"])
+            for item in data["evidence_items"]:
+                item["description"], item["concealment"] = (
+                    names.withhold(item["description"]),
+                    names.withhold(item["concealment"]),
+                )
             for citation in data["citations"]:
                 citation["quote"] = names.withhold(citation["quote"])
                 citation["source"]["title"] = names.withhold(citation["source"]["title"])
+                citation["source"]["url"] = names.withhold_url(citation["source"]["url"])
         return data
 
 

@@ -1,7 +1,38 @@
-"""Sources as the verified versions cite them, in place of their live rows."""
+"""Sources as the verified versions cite them, in place of their live rows; the names withheld
+from each public document, and those documents withheld again by the stronger rule."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+
+def withhold_names(apps, schema_editor):
+    """The public documents already served, withheld again by the rule of
+    `partners.redaction` (names however written, ages beside them, names in URLs, and the
+    names of every operation citing the same sources), from their personal documents. A
+    document that changes moves its `modified_at` on, so partners' next sync fetches it."""
+    import orjson
+    from django.utils import timezone
+
+    from partners.publication import names_citing
+    from partners.redaction import Names, withhold_from_document
+
+    PublishedOperation = apps.get_model("partners", "PublishedOperation")
+    Facet = apps.get_model("partners", "PublishedFacet")
+    cited = {int(code) for code in Facet.objects.filter(kind="source").values_list("code", flat=True)}
+    by_source = names_citing(cited, apps=apps)
+    now = timezone.now()
+    for publication in PublishedOperation.objects.iterator(chunk_size=500):
+        public, personal = orjson.loads(publication.document), orjson.loads(publication.document_personal)
+        names = {person["name"] for person in personal["detainees"] if person.get("name")}
+        for citation in personal["citations"]:
+            names |= by_source.get(citation["source"]["id"], set())
+        document = orjson.dumps(withhold_from_document(public, personal, names=Names(names))).decode()
+        fields = ["withheld_names"]
+        publication.withheld_names = sorted(names)
+        if document != publication.document:
+            publication.document, publication.modified_at = document, now
+            fields += ["document", "modified_at"]
+        publication.save(update_fields=fields)
 
 
 def publish_sources(apps, schema_editor):
@@ -41,5 +72,11 @@ class Migration(migrations.Migration):
                 ("document_personal", models.TextField()),
             ],
         ),
+        migrations.AddField(
+            model_name="publishedoperation",
+            name="withheld_names",
+            field=models.JSONField(blank=True, db_default=[], default=list),
+        ),
+        migrations.RunPython(withhold_names, migrations.RunPython.noop),
         migrations.RunPython(publish_sources, migrations.RunPython.noop),
     ]

@@ -64,3 +64,31 @@ def test_the_sources_backfill_serves_what_publishing_serves(reviewer):
     assert {row.pk: (row.document, row.document_personal) for row in PublishedSource.objects.all()} == served
     public = orjson.loads(PublishedSource.objects.get(pk=source.pk).document)
     assert (public["title"], public["url"]) == ("[name withheld] detenida en Paita", "https://a.example/")
+
+
+def test_the_documents_served_before_are_withheld_again_by_the_stronger_rule(reviewer):
+    """Migration 0005 withholds again what the old rule let through (here a name in a source
+    URL and a name without its accent), and tells partners' sync the document changed."""
+    sources_migration = import_module("partners.migrations.0005_published_sources")
+    source = factories.SourceFactory(url="https://a.example/2021/ana-quispe-detenida")
+    operation = factories.OperationFactory(summary="ANA QUISPE was driving.")
+    factories.EvidenceItemFactory(operation=operation)
+    factories.CitationFactory(operation=operation, source=source)
+    factories.DetaineeFactory(operation=operation, name="Ana Quíspe")
+    factories.verify_checked(operation=operation, by=reviewer)
+    publication = PublishedOperation.objects.get()
+    # As the old rule left it: the name as typed only, and URLs as they were.
+    old = orjson.loads(publication.document)
+    old["summary"] = "ANA QUISPE was driving."
+    old["citations"][0]["source"]["url"] = source.url
+    PublishedOperation.objects.filter(pk=publication.pk).update(document=orjson.dumps(old).decode(), withheld_names=[])
+
+    historical = MigrationLoader(connection).project_state(("partners", "0005_published_sources")).apps
+    sources_migration.withhold_names(historical, None)
+
+    again = PublishedOperation.objects.get()
+    document = orjson.loads(again.document)
+    assert document["summary"] == "[name withheld] was driving."
+    assert document["citations"][0]["source"]["url"] == "https://a.example/"
+    assert again.withheld_names == ["Ana Quíspe"]
+    assert again.modified_at > publication.modified_at

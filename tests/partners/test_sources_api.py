@@ -283,3 +283,22 @@ def test_a_name_typed_into_a_draft_is_withheld_at_once_from_what_is_published_of
     assert key_client.get(f"{SOURCES}{source.pk}/").json()["title"] == "[name withheld] held after the Paita seizure"
     document = key_client.get(f"/api/v1/operations/{published.public_id}/").content.decode()
     assert "Huam" not in document and "[name withheld] held after the Paita seizure" in document
+
+
+def test_a_publication_already_withholding_the_names_is_not_rendered_again(reviewer):
+    """Both operations' detainees were named before either was verified: verifying the
+    second changes nothing partners already hold of the first (no new `modified_at`)."""
+    from partners.models import PublishedOperation
+
+    source = factories.SourceFactory(title="Rosa Huamán and Wilmer Quispe held")
+    first, second = cited_by(source), cited_by(source)
+    factories.DetaineeFactory(operation=first, name="Rosa Huamán")
+    factories.DetaineeFactory(operation=second, name="Wilmer Quispe")
+    factories.verify_checked(operation=first, by=reviewer)
+    before = PublishedOperation.objects.get(operation=first)
+    assert set(before.withheld_names) == {"Rosa Huamán", "Wilmer Quispe"}
+
+    factories.verify_checked(operation=second, by=reviewer)
+
+    after = PublishedOperation.objects.get(operation=first)
+    assert (after.pk, after.modified_at, after.document) == (before.pk, before.modified_at, before.document)
