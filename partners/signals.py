@@ -24,12 +24,14 @@ def withdraw_deleted_operation(sender, instance, **kwargs):
 @receiver(pre_save, sender=Detainee, dispatch_uid="partners_note_the_name_before")
 def note_the_name_before(sender, instance, raw=False, **kwargs):
     if not raw and instance.pk is not None and instance.name:
-        instance._name_before = Detainee.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        instance._name_before = Detainee.objects.filter(pk=instance.pk).values_list("name", "operation_id").first()
 
 
 @receiver(post_save, sender=Detainee, dispatch_uid="partners_withhold_a_new_name")
 def withhold_a_new_name(sender, instance, raw=False, **kwargs):
-    if raw or not instance.name or getattr(instance, "_name_before", None) == instance.name:
+    # A name new or changed, or a named person moved to another operation (a merge, or its
+    # undoing), whose reports may name them too.
+    if raw or not instance.name or getattr(instance, "_name_before", None) == (instance.name, instance.operation_id):
         return
     sources = set(instance.operation.citations.values_list("source_id", flat=True))
     with transaction.atomic():

@@ -7,7 +7,7 @@ import pytest
 
 from partners.publication import republish
 from seizures.models import Operation
-from seizures.services import operation_reopen
+from seizures.services import operation_merge, operation_reopen
 from sources.services import citation_create, source_update
 from tests import factories
 
@@ -302,3 +302,20 @@ def test_a_publication_already_withholding_the_names_is_not_rendered_again(revie
 
     after = PublishedOperation.objects.get(operation=first)
     assert (after.pk, after.modified_at, after.document) == (before.pk, before.modified_at, before.document)
+
+
+def test_a_named_detainee_merged_into_another_report_is_withheld_from_it_at_once(key_client, reviewer):
+    """The merge moves Rosa Huamán to an operation citing a report that a published
+    operation cites too: that report names her, and is withheld of her name at once, not
+    when the merged record is verified."""
+    shared = factories.SourceFactory(title="Rosa Huamán among those held at Paita")
+    published = cited_by(shared, reviewer=reviewer)
+    survivor = cited_by(shared)
+    duplicate = cited_by(factories.SourceFactory())
+    factories.DetaineeFactory(operation=duplicate, name="Rosa Huamán")
+    assert "Huamán" in key_client.get(f"/api/v1/operations/{published.public_id}/").content.decode()
+
+    operation_merge(survivor=survivor, duplicate=duplicate, by=reviewer, reason="One seizure, two reports")
+
+    assert "Huam" not in key_client.get(f"/api/v1/operations/{published.public_id}/").content.decode()
+    assert key_client.get(f"{SOURCES}{shared.pk}/").json()["title"] == "[name withheld] among those held at Paita"
