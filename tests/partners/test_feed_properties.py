@@ -60,14 +60,14 @@ from sources.ingestion import IngestError, source_ingest
 from sources.models import Source
 from sources.review import field_accept_all, field_decide, field_reviews, open_fields, record_edits
 from tests import factories
+from tests.partners.partner_copy import OPERATIONS, REMOVED, PartnerCopy, walk
 
 FEED_EXAMPLES = int(os.environ.get("FEED_EXAMPLES", "25"))
 FEED_STEPS = int(os.environ.get("FEED_STEPS", "15"))
 FEED_RANDOM = os.environ.get("FEED_RANDOM", "") == "1"
 
-OPERATIONS = "/api/v1/operations/"
-REMOVED = "/api/v1/operations/removed/"
 STATS = "/api/v1/stats/"
+PAGE_SIZE = 4  # the partner reads small pages, so that the keyset cursor is exercised too
 Status = Operation.Status
 REFUSALS = (WorkflowError, ValidationError, IngestError)
 # (step, "done" or "refused") over the whole run: a run in which some step never succeeded
@@ -172,44 +172,6 @@ def retold(event: Event, how: str) -> Event:
 # --- The partner's side ----------------------------------------------------------------------
 
 
-def walk(client: Client, url: str, **params) -> list[dict]:
-    """Every record of a list endpoint, following `next` to the end (small pages, so that
-    the keyset cursor is exercised too)."""
-    response = client.get(url, {"page_size": 4, **params})
-    records = []
-    while True:
-        assert response.status_code == 200, response.content
-        body = response.json()
-        records += body["results"]
-        if not body["next"]:
-            return records
-        response = client.get(body["next"])
-
-
-class Mirror:
-    """A partner's copy, kept as the README tells them to: documents by id."""
-
-    # As tests/partners/test_sync.py's PartnerCopy: ask again for a little overlap.
-    OVERLAP = datetime.timedelta(seconds=5)
-
-    def __init__(self, client: Client):
-        self.client = client
-        self.records: dict[str, dict] = {}
-        self.last_sync: datetime.datetime | None = None
-
-    def sync(self) -> None:
-        started = timezone.now()
-        since = {}
-        if self.last_sync is not None:
-            since = {"since": (self.last_sync - self.OVERLAP).isoformat()}
-        for removal in walk(self.client, REMOVED, **since):
-            self.records.pop(removal["id"], None)
-        updated = {"updated_since": since["since"]} if since else {}
-        for document in walk(self.client, OPERATIONS, ordering="modified", **updated):
-            self.records[document["id"]] = document
-        self.last_sync = started
-
-
 def stats_of(documents: list[dict]) -> dict:
     """What /api/v1/stats/ should say of these documents, summed from their items and people."""
     kg: dict[str, Decimal | None] = {}
@@ -289,7 +251,7 @@ class FeedMachine(RuleBasedStateMachine):
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
         self.client = Client(headers={"Authorization": f"Api-Key {self.key}"})
-        self.mirror = Mirror(self.client)
+        self.mirror = PartnerCopy(self.client, page_size=PAGE_SIZE)
         self.events: list[Event] = []
         self.sources = 0
         self.counts: Counter = Counter()
@@ -516,7 +478,7 @@ class FeedMachine(RuleBasedStateMachine):
 
     @invariant()
     def partners_see_each_seizure_once_and_a_copy_they_can_keep(self):
-        documents = walk(self.client, OPERATIONS)
+        documents = walk(self.client, OPERATIONS, page_size=PAGE_SIZE)
         served = {document["id"]: document for document in documents}
         assert len(served) == len(documents), "an operation was served twice in one walk"
 
@@ -541,7 +503,7 @@ class FeedMachine(RuleBasedStateMachine):
         assert {pid: document["version"] for pid, document in served.items()} == {
             str(pid): number for pid, number in published.items()
         }
-        removed = {removal["id"] for removal in walk(self.client, REMOVED)}
+        removed = {removal["id"] for removal in walk(self.client, REMOVED, page_size=PAGE_SIZE)}
         assert not removed & set(served), "an operation is both served and removed"
 
         self.refresh_counts()

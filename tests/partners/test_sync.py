@@ -20,50 +20,11 @@ from seizures.services import (
     operation_update,
 )
 from tests import factories
+from tests.partners.partner_copy import OPERATIONS, REMOVED, PartnerCopy, walk
 
 pytestmark = pytest.mark.django_db
 
-OPERATIONS = "/api/v1/operations/"
-REMOVED = "/api/v1/operations/removed/"
 Status = Operation.Status
-
-
-def walk(client, url: str, **params) -> list[dict]:
-    """Every record of a list endpoint, following `next` to the end."""
-    response = client.get(url, {"page_size": 3, **params})
-    records = []
-    while True:
-        assert response.status_code == 200, response.content
-        body = response.json()
-        records += body["results"]
-        if not body["next"]:
-            return records
-        response = client.get(body["next"])
-
-
-class PartnerCopy:
-    """What a partner keeps: documents by public id, updated as the README tells them to."""
-
-    # Transactions commit a moment after they stamp their rows: ask again for a little overlap.
-    OVERLAP = datetime.timedelta(seconds=5)
-
-    def __init__(self, client):
-        self.client = client
-        self.records: dict[str, dict] = {}
-        self.last_sync: datetime.datetime | None = None
-
-    def sync(self) -> None:
-        started = timezone.now()
-        params = {}
-        if self.last_sync is not None:
-            params = {"since": (self.last_sync - self.OVERLAP).isoformat()}
-        for removal in walk(self.client, REMOVED, **params):
-            self.records.pop(removal["id"], None)
-        if params:
-            params = {"updated_since": params["since"]}
-        for document in walk(self.client, OPERATIONS, ordering="modified", **params):
-            self.records[document["id"]] = document
-        self.last_sync = started
 
 
 def server_state(client) -> dict[str, dict]:
