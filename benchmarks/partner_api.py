@@ -582,10 +582,17 @@ def documents(snapshot: dict, *, verified_at, modified_at, refs: References, wit
     (public document, personal document, facets, filter columns). `withheld_names`: besides
     its detainees'; by default, as publishing has them, those of every operation citing its
     sources."""
-    from partners.publication import names_citing, operation_documents, operation_facets, publication_fields
+    from partners.publication import (
+        names_citing,
+        operation_documents,
+        operation_facets,
+        publication_fields,
+        snapshot_sources,
+        withheld_from,
+    )
 
     if withheld_names is None:
-        withheld_names = names_citing({c["source_id"] for c in snapshot["citations"]}).get(None, ())
+        withheld_names = withheld_from(snapshot, names_citing(snapshot_sources(snapshot)))
 
     public, personal = operation_documents(
         snapshot,
@@ -677,8 +684,7 @@ def withhold_names_of_sources(refs: References, chunk: int = 2000) -> None:
     names of the detainees of every operation citing a source are withheld from the public
     documents citing it, and the cited sources are rendered, by the real code."""
     from partners.models import PublishedOperation
-    from partners.publication import names_citing, refresh_published_sources
-    from partners.redaction import Names, withhold_from_document
+    from partners.publication import names_citing, refresh_published_sources, withhold_again
 
     names = names_citing([source.pk for source in refs.sources])
     publications = PublishedOperation.objects.order_by("pk").only(
@@ -687,14 +693,10 @@ def withhold_names_of_sources(refs: References, chunk: int = 2000) -> None:
     last = 0
     while batch := list(publications.filter(pk__gt=last)[:chunk]):
         for publication in batch:
-            public, personal = orjson.loads(publication.document), orjson.loads(publication.document_personal)
-            withheld = {person["name"] for person in personal["detainees"] if person.get("name")}
-            for citation in personal["citations"]:
-                withheld |= names.get(citation["source"]["id"], set())
-            publication.document = orjson.dumps(
-                withhold_from_document(public, personal, names=Names(withheld))
-            ).decode()
-            publication.withheld_names = sorted(withheld)
+            public, publication.withheld_names = withhold_again(
+                orjson.loads(publication.document), orjson.loads(publication.document_personal), names
+            )
+            publication.document = orjson.dumps(public).decode()
         PublishedOperation.objects.bulk_update(batch, ["document", "withheld_names"])
         last = batch[-1].pk
     refresh_published_sources([source.pk for source in refs.sources])
@@ -733,6 +735,8 @@ def check_publications(refs: References, *, seed: int, sample: int = 30, verifie
         operation_facets,
         publication_fields,
         reference_lookups,
+        snapshot_sources,
+        withheld_from,
     )
     from seizures.models import Operation
     from seizures.services import operation_touch, operation_verify
@@ -752,7 +756,7 @@ def check_publications(refs: References, *, seed: int, sample: int = 30, verifie
             version=publication.version,
             verified_at=publication.verified_at,
             modified_at=publication.modified_at,
-            withheld_names=names_citing({c["source_id"] for c in snapshot["citations"]}).get(None, ()),
+            withheld_names=withheld_from(snapshot, names_citing(snapshot_sources(snapshot))),
             **reference_lookups(snapshot),
         )
         facets = operation_facets(snapshot)

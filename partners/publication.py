@@ -165,17 +165,18 @@ def write_publication(
     modified_at,
     agency_names: dict[str, str],
     group_ids: dict[str, int],
-    withheld_names: Iterable[str] | None = None,
+    names_by_source: dict[int, set[str]] | None = None,
     models=(PublishedOperation, PublishedFacet, PublishedPart),
 ):
     """Create the publication rows of `verified_version`. `models` lets a data migration pass
-    its historical models (without the parts' model, before it existed). `withheld_names`:
-    the names withheld besides those of its detainees; by default, those of the detainees of
-    every operation citing its sources (`names_citing`)."""
+    its historical models (without the parts' model, before it existed). `names_by_source`:
+    `names_citing` of (at least) its sources, for a caller publishing many at once; read
+    here if not given."""
     published_model, facet_model, *part_model = models
     snapshot = verified_version.data
-    if withheld_names is None:
-        withheld_names = names_citing({c["source_id"] for c in snapshot["citations"]}).get(None, ())
+    if names_by_source is None:
+        names_by_source = names_citing(snapshot_sources(snapshot))
+    withheld = withheld_from(snapshot, names_by_source)
     public, personal = operation_documents(
         snapshot,
         version=verified_version.number,
@@ -183,12 +184,12 @@ def write_publication(
         modified_at=modified_at,
         agency_names=agency_names,
         group_ids=group_ids,
-        withheld_names=withheld_names,
+        withheld_names=withheld,
     )
     facets = operation_facets(snapshot)
     group = public["criminal_group"]
     if any(f.name == "withheld_names" for f in published_model._meta.fields):  # not in migration 0003's model
-        extra = {"withheld_names": sorted({*detainee_names(snapshot), *withheld_names})}
+        extra = {"withheld_names": sorted(withheld)}
     else:
         extra = {}
     publication = published_model.objects.create(
@@ -252,7 +253,7 @@ def publish(*, operation, verified_version) -> PublishedOperation:
         modified_at=timezone.now(),
         **reference_lookups(verified_version.data),
     )
-    cited = {c["source_id"] for c in verified_version.data["citations"]}
+    cited = snapshot_sources(verified_version.data)
     # The reports it cites name its detainees, and so do the other published operations'
     # citations of them.
     withhold_new_names(cited, detainee_names(verified_version.data), refresh_sources=False)
@@ -330,13 +331,19 @@ def republish(
     )
     earlier = cited_sources(PublishedOperation.objects.filter(operation__in=operations))
     PublishedOperation.objects.filter(operation__in=operations).delete()
+    cited = set().union(*(snapshot_sources(operation.verified_version.data) for operation in operations))
+    names_by_source = names_citing(cited)  # once for the batch, not twice an operation
     now = timezone.now()
     for operation in operations:
-        write_publication(operation=operation, verified_version=operation.verified_version, modified_at=now, **lookups)
-    if refresh_sources:
-        refresh_published_sources(
-            earlier | {c["source_id"] for operation in operations for c in operation.verified_version.data["citations"]}
+        write_publication(
+            operation=operation,
+            verified_version=operation.verified_version,
+            modified_at=now,
+            names_by_source=names_by_source,
+            **lookups,
         )
+    if refresh_sources:
+        refresh_published_sources(earlier | cited)
     return len(operations)
 
 
@@ -349,18 +356,23 @@ def cited_sources(publications) -> set[int]:
     return {int(code) for code in codes.values_list("code", flat=True)}
 
 
-def names_citing(source_ids, *, apps=None) -> dict:
-    """The detainees' names to withhold from what cites these sources, or is one of them: by
-    source id, and all of them under None. Those of every operation citing them, whatever its
-    state (a draft's detainee is named in the same report), and those of the published
-    versions (a name corrected since is still in the text)."""
+def snapshot_sources(snapshot: dict) -> set[int]:
+    """The ids of the sources a verified version cites."""
+    return {c["source_id"] for c in snapshot["citations"]}
+
+
+def names_citing(source_ids, *, apps=None) -> dict[int, set[str]]:
+    """The detainees' names to withhold from what cites these sources, or is one of them, by
+    source id: those of every operation citing them, whatever its state (a draft's detainee
+    is named in the same report), and those of the published versions (a name corrected
+    since is still in the text)."""
     from django.apps import apps as live_apps
 
     apps = apps or live_apps
     Detainee = apps.get_model("seizures", "Detainee")
     PublishedFacet = apps.get_model("partners", "PublishedFacet")
     source_ids = [int(pk) for pk in source_ids]
-    names: dict = {None: set()}
+    names: dict[int, set[str]] = {}
     if not source_ids:
         return names
     live = (
@@ -375,9 +387,22 @@ def names_citing(source_ids, *, apps=None) -> dict:
         names.setdefault(source_id, set()).add(name)
     for code, publication_names in published:
         names.setdefault(int(code), set()).update(publication_names)
-    for source_names in list(names.values()):
-        names[None] |= source_names
     return names
+
+
+def withheld_from(snapshot: dict, names_by_source: dict[int, set[str]]) -> set[str]:
+    """The names a verified version's public document withholds: its detainees', and those
+    of every operation citing its sources (`names_citing`)."""
+    return set(detainee_names(snapshot)).union(*(names_by_source.get(pk, ()) for pk in snapshot_sources(snapshot)))
+
+
+def withhold_again(public: dict, personal: dict, names_by_source: dict[int, set[str]]) -> tuple[dict, list[str]]:
+    """A stored public document withheld again from its personal one by the rule of
+    `withheld_from` (for documents rendered by an older rule, or in bulk), and the names
+    withheld: read from the documents, so no snapshot is needed."""
+    names = {person["name"] for person in personal["detainees"] if person.get("name")}
+    names = names.union(*(names_by_source.get(c["source"]["id"], ()) for c in personal["citations"]))
+    return withhold_from_document(public, personal, names=Names(names)), sorted(names)
 
 
 def source_documents(cited: dict, *, live, names: Names, published_personal: dict | None) -> tuple[dict, dict]:

@@ -125,11 +125,14 @@ OPERATION_WORKFLOW_FIELDS = [
 ]
 
 
-def decided_by_claimant():
-    """The field decisions of an operation (`OuterRef("pk")`) made by whoever claims it."""
+def fields_decided_by(person=None):
+    """The field decisions of an operation (`OuterRef("pk")`) made by `person`, or by
+    whoever claims it if None. For `Exists`."""
     from sources.models import FieldDecision
 
-    return FieldDecision.objects.filter(operation=OuterRef("pk"), decided_by=OuterRef("claimed_by"))
+    return FieldDecision.objects.filter(
+        operation=OuterRef("pk"), decided_by=OuterRef("claimed_by") if person is None else person
+    )
 
 
 class OperationQuerySet(models.QuerySet):
@@ -155,7 +158,7 @@ class OperationQuerySet(models.QuerySet):
             # A reviewer who then edited the record, or decided one of its fields, cannot
             # verify it: their claim holds no one back.
             claim &= ~Q(claimed_by=F("last_edited_by"), last_edited_by__isnull=False)
-            claim &= ~Q(Exists(decided_by_claimant()))
+            claim &= ~Q(Exists(fields_decided_by()))
         return claim
 
     def to_review_by(self, user):

@@ -215,15 +215,14 @@ def operation_claim(*, operation: Operation, by: AbstractBaseUser):
     now = timezone.now()
     lapsed = now - timedelta(minutes=settings.SEIZURES_CLAIM_MINUTES)
     claimable = Q(claimed_by__isnull=True) | Q(claimed_by=by) | Q(claimed_at__lt=lapsed)
-    from seizures.models import decided_by_claimant
-    from sources.models import FieldDecision
+    from seizures.models import fields_decided_by
 
     may_verify = ~Q(last_edited_by=by)
     if settings.SEIZURES_FOUR_EYES:
         # Whoever made the last edit, or decided a field, cannot verify (as `to_review_by`
         # reckons it): they neither take a claim nor keep others out.
-        claimable |= Q(claimed_by=F("last_edited_by")) | Q(Exists(decided_by_claimant()))
-        may_verify &= ~Q(Exists(FieldDecision.objects.filter(operation=OuterRef("pk"), decided_by=by)))
+        claimable |= Q(claimed_by=F("last_edited_by")) | Q(Exists(fields_decided_by()))
+        may_verify &= ~Q(Exists(fields_decided_by(by)))
     else:
         may_verify = Q()
     Operation.objects.filter(claimable, may_verify, pk=operation.pk, status=Status.NEEDS_REVIEW).update(
@@ -231,7 +230,7 @@ def operation_claim(*, operation: Operation, by: AbstractBaseUser):
     )
     current = (
         Operation.objects.select_related("claimed_by")
-        .annotate(claimant_decided=Exists(decided_by_claimant()))
+        .annotate(claimant_decided=Exists(fields_decided_by()))
         .get(pk=operation.pk)
     )
     operation.claimed_by, operation.claimed_at = current.claimed_by, current.claimed_at

@@ -7,23 +7,25 @@ from django.utils import timezone
 def publish_verified(apps, schema_editor):
     # The publication code builds documents from the frozen verified snapshots; it is given
     # the historical models to write with.
-    from partners.publication import names_citing, write_publication
+    from partners.publication import names_citing, snapshot_sources, write_publication
 
     Operation = apps.get_model("seizures", "Operation")
     models = (apps.get_model("partners", "PublishedOperation"), apps.get_model("partners", "PublishedFacet"))
     agency_names = dict(apps.get_model("seizures", "Agency").objects.values_list("code", "name"))
     group_ids = dict(apps.get_model("seizures", "CriminalGroup").objects.values_list("name", "pk"))
     now = timezone.now()
-    for operation in Operation.objects.filter(verified_version__isnull=False).select_related("verified_version"):
+    verified = list(Operation.objects.filter(verified_version__isnull=False).select_related("verified_version"))
+    names_by_source = names_citing(
+        set().union(*(snapshot_sources(operation.verified_version.data) for operation in verified)), apps=apps
+    )
+    for operation in verified:
         write_publication(
             operation=operation,
             verified_version=operation.verified_version,
             modified_at=now,
             agency_names=agency_names,
             group_ids=group_ids,
-            withheld_names=names_citing(
-                {c["source_id"] for c in operation.verified_version.data["citations"]}, apps=apps
-            ).get(None, ()),
+            names_by_source=names_by_source,
             models=models,
         )
 

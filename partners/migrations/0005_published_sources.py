@@ -13,8 +13,7 @@ def withhold_names(apps, schema_editor):
     import orjson
     from django.utils import timezone
 
-    from partners.publication import names_citing
-    from partners.redaction import Names, withhold_from_document
+    from partners.publication import names_citing, withhold_again
 
     PublishedOperation = apps.get_model("partners", "PublishedOperation")
     Facet = apps.get_model("partners", "PublishedFacet")
@@ -22,13 +21,12 @@ def withhold_names(apps, schema_editor):
     by_source = names_citing(cited, apps=apps)
     now = timezone.now()
     for publication in PublishedOperation.objects.iterator(chunk_size=500):
-        public, personal = orjson.loads(publication.document), orjson.loads(publication.document_personal)
-        names = {person["name"] for person in personal["detainees"] if person.get("name")}
-        for citation in personal["citations"]:
-            names |= by_source.get(citation["source"]["id"], set())
-        document = orjson.dumps(withhold_from_document(public, personal, names=Names(names))).decode()
+        public, names = withhold_again(
+            orjson.loads(publication.document), orjson.loads(publication.document_personal), by_source
+        )
+        document = orjson.dumps(public).decode()
         fields = ["withheld_names"]
-        publication.withheld_names = sorted(names)
+        publication.withheld_names = names
         if document != publication.document:
             publication.document, publication.modified_at = document, now
             fields += ["document", "modified_at"]
