@@ -114,6 +114,9 @@ def find_agencies(document: Document) -> list[AgencyMention]:
         if any(cue in document.folded[max(0, start - 30) : start] for cue in _HANDED_OVER):
             continue
         generic = term in GENERIC or all(word in INSTITUTIONAL for word in term.split())
+        if not generic and " " in term and original == original.lower():
+            # a body's name written as ordinary words ("un área bajo vigilancia aduanera")
+            continue
         candidates = by_alias[term]
         named = _OF_COUNTRY.match(document.text, end)
         country = gz.country_from_name(named.group("name"), document.language) if named and generic else None

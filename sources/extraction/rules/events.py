@@ -6,6 +6,7 @@ article's operations that are the same event are merged.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from decimal import Decimal
@@ -116,7 +117,14 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
             if typed_kg and d.amount.kg and _close(d.amount.kg, typed_kg, Decimal("0.01")):
                 continue  # "2.714 kilogramos ... de ese total 2.302 de cocaína y 412 de marihuana"
             if d.reference == "generic" and any(o.drug_type for o in draft.drugs):
-                continue
+                # "750 kilos de droga" beside weighed drugs is their sum, unless it is the
+                # precise figure of a rounded one ("más de una tonelada de cocaína ... una
+                # tonelada y sesenta kilos de droga")
+                rounded = [
+                    o for o in typed if o.amount.approximate and _close(d.amount.kg or 0, o.amount.kg, Decimal("0.25"))
+                ]
+                if not rounded or d.amount.approximate:
+                    continue
             d.drug_type = next(iter(known))
             drugs.append(d)
         drugs = _dedupe(drugs)
@@ -265,21 +273,17 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
     in_country = [p for p in places if p.place.country == country] or places
     # "Vila do Conde, em Barcarena, no Pará": a region named outright settles which of
     # several same-named towns is meant.
-    regions = {p.place.admin1 for p in in_country if p.place.kind == "admin1" and not p.fuzzy}
+    # (Not a region given as a distance: "Villeta, a unos 30 kilómetros de la capital, Asunción".)
+    regions = {p.place.admin1 for p in in_country if p.place.kind == "admin1" and not p.fuzzy and not p.reference}
     if regions:
         in_country = [_within(p, regions) for p in in_country]
         in_country = [p for p in in_country if p is not None]
-    specific = sorted(in_country, key=lambda p: (p.fuzzy, not p.cued, rank.get(p.place.kind, 5), p.start))
+    specific = sorted(in_country, key=lambda p: (p.reference, p.fuzzy, not p.cued, rank.get(p.place.kind, 5), p.start))
     best = specific[0]
     if best.place.admin1 is None:
         with_region = [p for p in in_country if p.place.admin1]
         if with_region:
-            return PlaceMention(
-                best.start,
-                best.end,
-                best.text,
-                type(best.place)(**{**best.place.__dict__, "admin1": with_region[0].place.admin1}),
-            )
+            return dataclasses.replace(best, place=dataclasses.replace(best.place, admin1=with_region[0].place.admin1))
     return best
 
 
@@ -314,7 +318,7 @@ def _relocated(mention: PlaceMention, country: str) -> PlaceMention:
         return mention
     for candidate in gazetteer().lookup(mention.text, country=country):
         if candidate.country == country:
-            return PlaceMention(mention.start, mention.end, mention.text, candidate, mention.fuzzy, mention.cued)
+            return dataclasses.replace(mention, place=candidate)
     return mention
 
 
@@ -323,7 +327,7 @@ def _within(mention: PlaceMention, regions: set[str]) -> PlaceMention | None:
         return mention
     for candidate in gazetteer().lookup(mention.text, country=mention.place.country):
         if candidate.admin1 in regions:
-            return PlaceMention(mention.start, mention.end, mention.text, candidate, mention.fuzzy)
+            return dataclasses.replace(mention, place=candidate, cued=False)
     return None
 
 
@@ -452,24 +456,48 @@ def _runs(sentences: list[Sentence]) -> list[tuple[int, int]]:
 
 
 def _merge_repeats(operations: list[ExtractedOperation]) -> list[ExtractedOperation]:
-    """The same seizure reported twice in one article (same day and country, same drugs and
-    amounts) is one operation."""
+    """The same seizure reported twice in one article (same country, same drugs and amounts:
+    "88 kilos" in the headline, "88,12 kilogramos" weighed later) is one operation. A raid
+    and its announcement are days apart: the earlier day told is the seizure's."""
     kept: list[ExtractedOperation] = []
     for op in operations:
         twin = next((k for k in kept if _same_event(k, op)), None)
         if twin is None:
             kept.append(op)
-        else:
-            twin.sentences.extend(op.sentences)
-            for attr in ("admin1", "place", "organization"):
-                if getattr(twin, attr) is None:
-                    setattr(twin, attr, getattr(op, attr))
+            continue
+        twin.sentences.extend(op.sentences)
+        if _date_rank(op) < _date_rank(twin):
+            twin.date_start, twin.date_end, twin.date_precision = op.date_start, op.date_end, op.date_precision
+        for attr in ("admin1", "place", "organization", "detainees_total"):
+            if getattr(twin, attr) is None:
+                setattr(twin, attr, getattr(op, attr))
+        if not twin.detainees_by_nationality:
+            twin.detainees_by_nationality = op.detainees_by_nationality
+        for attr in ("agencies", "destinations", "transit"):
+            values = getattr(twin, attr)
+            values.extend(v for v in getattr(op, attr) if v.value not in {k.value for k in values})
+        # the more precise weighing of each line ("88,12" over "88")
+        for item in twin.drugs:
+            for other in op.drugs:
+                if other.drug_type and item.drug_type and other.drug_type.value == item.drug_type.value:
+                    if _close(item.quantity_kg, other.quantity_kg, Decimal("0.02")) and _digits(other) > _digits(item):
+                        item.quantity, item.quantity_kg, item.unit = other.quantity, other.quantity_kg, other.unit
     return kept
 
 
+def _date_rank(op: ExtractedOperation) -> tuple[bool, datetime.date]:
+    return (op.date_precision != "day", op.date_start.value)
+
+
+def _digits(item: ExtractedItem) -> int:
+    return len(str(item.quantity_kg.normalize()).replace(".", "")) if item.quantity_kg else 0
+
+
 def _same_event(a: ExtractedOperation, b: ExtractedOperation) -> bool:
-    if a.country.value != b.country.value or abs((a.date_start.value - b.date_start.value).days) > 1:
+    if a.country.value != b.country.value:
         return False
-    ka = sorted((i.drug_type.value, i.quantity_kg) for i in a.drugs if i.drug_type)
-    kb = sorted((i.drug_type.value, i.quantity_kg) for i in b.drugs if i.drug_type)
-    return bool(ka) and ka == kb
+    ka = sorted((i.drug_type.value, i.quantity_kg) for i in a.drugs if i.drug_type and i.quantity_kg)
+    kb = sorted((i.drug_type.value, i.quantity_kg) for i in b.drugs if i.drug_type and i.quantity_kg)
+    if not ka or len(ka) != len(kb):
+        return False
+    return all(da == db and _close(qa, qb, Decimal("0.02")) for (da, qa), (db, qb) in zip(ka, kb, strict=True))

@@ -22,8 +22,10 @@ from sources.extraction.rules.routes import RouteMention, find_routes
 # "El Comercio reported on February 28", "the police said in a statement on Monday": the day
 # it was told, not the day it happened.
 _REPORTING = re.compile(
-    r"(?:reported|published|said|told|announced|statement|informo|publico|dijo|informou|disse|comunicado|"
-    r"anuncio|indico|afirmo)\s+(?:[\w,]+\s+){0,5}$"
+    r"(?:reported|published|said|told|announced|statement|stated|confirmed|informo|informaron|publico|dijo|"
+    r"dijeron|informou|informaram|disse|disseram|comunicado|anuncio|anunciaron|anunciou|anunciaram|indico|"
+    r"indicaron|afirmo|afirmaron|explico|explicaron|detallo|senalo|confirmo|confirmaron|divulgou|"
+    r"rueda de prensa|press conference|coletiva)\s+(?:[\w,]+\s+){0,5}$"
 )
 
 
@@ -36,11 +38,27 @@ _DATELINE = re.compile(
 SET_IN = re.compile(r"\b(?:in|en|em|na|no)\s+(?:neighbou?ring\s+|vecina\s+|vecino\s+|la\s+vecina\s+|el\s+vecino\s+)?$")
 
 
+# The same at the head of a paragraph under the headline: "ASUNCIÓN, 29 ago (EFE).-",
+# "LIMA (AFP) -": told by a news agency's mark or the ".-" that closes it.
+_PARAGRAPH_DATELINE = re.compile(
+    r"(?m)^[ \t]*[A-ZÁÉÍÓÚÑÇ][A-ZÁÉÍÓÚÑÇ .'’/-]{2,40}(?:,[^\n.]{0,25})?\s*"
+    r"(?:\((?:EFE|AFP|AP|Reuters|Xinhua|ANSA|Europa Press|dpa|Sputnik|Prensa Latina|Agência Brasil)\)\s*[.-]*-?|\.-)"
+)
+
+
 def dateline_end(text: str) -> int:
     """Where a dateline opening the text ends (0 if there is none): its date is when the
     story was filed and its city where, not the seizure's."""
     match = _DATELINE.match(text)
     return match.end() if match else 0
+
+
+def datelines(text: str) -> list[tuple[int, int]]:
+    """Every dateline in the head of the text: the one opening it and those opening a
+    paragraph of its first lines (after a headline and a photo caption)."""
+    spans = [(0, end)] if (end := dateline_end(text)) else []
+    spans += [(m.start(), m.end()) for m in _PARAGRAPH_DATELINE.finditer(text, 0, 1200)]
+    return spans
 
 
 def _reporting_date(folded: str, start: int) -> bool:
@@ -68,7 +86,7 @@ class Mentions:
 
 
 def gather(document: Document, published: datetime.date | None) -> Mentions:
-    dateline = dateline_end(document.text)
+    heads = datelines(document.text)
     agencies = agency_rules.find_agencies(document)
     routes = find_routes(document)
     countries = country_mentions(document)
@@ -76,7 +94,7 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
     groups = find_groups(document)
     # Words of an agency's or a group's name ("Policía Nacional", "Tren de Aragua") are not places.
     not_places = [(a.start, a.end) for a in agencies] + [(g.start, g.end) for g in groups]
-    not_places.append((0, dateline))
+    not_places.extend(heads)
     places = find_places(document, country_hint=hint, exclude=not_places)
     # The places found may say better where the story is than the agencies did; if so, read
     # them again with that country in mind.
@@ -103,7 +121,7 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
     dates = [
         d
         for d in find_dates(document.folded, published=published, language=document.language, original=document.text)
-        if d.start >= dateline
+        if not any(start <= d.start < end for start, end in heads)
     ]
     return Mentions(
         drugs=drug_mentions(document),

@@ -49,6 +49,16 @@ _DEFINITE = {
 }
 
 
+# ", de 37,", "(42)", ", 29 anos": an age written beside a person
+_AGE = re.compile(r"(?:,\s*(?:de|aged|of)\s+|\(\s*)$")
+# One person detained, with no count: "fue aprehendido", "foi preso", "was arrested"
+_ONE_PASSIVE = re.compile(
+    r"\b(?:fue|foi|was|has\s+been|ha\s+sido|quedo|resultou|acabou)\s+(?:\w+\s+)?"
+    r"(?:aprehendid[oa]|detenid[oa]|capturad[oa]|arrestad[oa]|pres[oa]|detid[oa]|apresad[oa]|arrested|"
+    r"detained|apprehended|captured)\b"
+)
+
+
 @dataclass
 class Detentions:
     start: int
@@ -125,6 +135,10 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
         while i < len(words):
             word = words[i][0]
             n = _count(word, language)
+            if n is not None and word.isdigit() and _AGE.search(text, 0, words[i][1] - sentence_start):
+                # "Juan 'N', de 37, ambos guatemaltecos": an age, not a count
+                i += 1
+                continue
             if n is None or n > 500:
                 # "the Bolivian pilot and co-pilot": a nationality before joined roles
                 if word in _DEFINITE and i + 1 < len(words):
@@ -281,7 +295,8 @@ def detentions(sentence_text: str, sentence_start: int, language: str) -> Detent
     if not plain and not groups and not appositive:
         # "Ela foi presa em flagrante", "He was arrested at the airport"
         head = [w for w, _, _ in _words(text[:60], 0)][:4]
-        if any(w in _SHE_HE for w in head):
+        if any(w in _SHE_HE for w in head) or _ONE_PASSIVE.search(text):
+            # "el representante legal de la empresa fue aprehendido"
             plain.append((1, 0))
     by_nationality = dict(groups)
     for code, n in appositive.items():

@@ -45,6 +45,15 @@ class PlaceMention:
     place: gz.Place
     fuzzy: bool = False  # found by a close spelling ("Callado"), not the name itself
     cued: bool = False  # introduced as a location ("near Benjamin Constant", "en Pichari")
+    reference: bool = False  # a point a distance is measured from ("a 30 km de Asunción")
+
+
+# "a unos 30 kilómetros de la capital, Asunción", "50 miles from Miami"
+_DISTANCE_FROM = re.compile(
+    r"\b\d[\d.,]*\s*(?:km|kms|kilometros|kilometers|kilometres|quilometros|millas|miles|milhas|mi)\b\s+"
+    r"(?:\w+\s+){0,3}?(?:de|from|of|da|do|del|off)\s+(?:la\s+|el\s+|the\s+|a\s+|o\s+)?"
+    r"(?:(?:capital|ciudad|city|cidade|town|puerto|port|porto)(?:\s+de)?,?\s+)?$"
+)
 
 
 def _variants(words: list[str]):
@@ -175,7 +184,8 @@ def find_places(
                     same = [p for p in gazetteer.lookup(phrase, country=place.country) if p.admin1 == code]
                     place = same[0] if same else place
                 cued = bool(_LOCATIVE.search(document.folded, max(0, start - 30), start))
-                found.append(PlaceMention(start, start + len(phrase), phrase, place, fuzzy, cued))
+                reference = bool(_DISTANCE_FROM.search(document.folded, max(0, start - 60), start))
+                found.append(PlaceMention(start, start + len(phrase), phrase, place, fuzzy, cued, reference))
                 break
     return found
 

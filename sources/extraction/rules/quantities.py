@@ -30,10 +30,16 @@ _WORD_AMOUNT = (
 
 QUANTITY = re.compile(
     rf"(?P<approx>{_APPROX})?"
-    rf"(?:(?P<num>{_NUM})(?P<scale>{_SCALE})|(?P<word>{_WORD_AMOUNT}))\s*(?P<unit>{_UNIT})\b"
-    rf"(?:\s*(?:y|e|and|,)?\s*(?P<num2>\d+(?:[.,]\d+)?)\s*(?P<unit2>gramos|gramas|grams|g)\b)?"
+    # "mil 354 kilogramos": a thousand written out before the rest
+    rf"(?:(?P<mil>\bmil\s+)?(?P<num>{_NUM})(?P<scale>{_SCALE})|(?P<word>{_WORD_AMOUNT}))\s*(?P<unit>{_UNIT})\b"
     # "una tonelada y media", "a ton and a half", "uma tonelada e meia"
     rf"(?P<half>\s+(?:y|e|and)\s+(?:media|meia|a\s+half)\b)?"
+)
+# The rest of a compound weight: "3 kilos 120 gramos", "34 kilos con 121 gramos", "una
+# tonelada y sesenta kilos" (grams after kilos, kilos after tons)
+_COMPOUND = re.compile(
+    r"\s*(?:y|e|and|con|com|with|,)?\s*(?:(?P<num2>\d+(?:[.,]\d+)?)|(?P<word2>[a-z]+))\s*"
+    r"(?P<unit2>gramos|gramas|grams|g|kilos|kilogramos|quilos|kg)\b"
 )
 CASH = re.compile(rf"(?P<sign>us\$|usd|r\$|s/\.?|\$|€|eur)\s*(?P<num>{_NUM}){_SCALE}")
 CASH_AFTER = re.compile(
@@ -87,7 +93,10 @@ class DrugMention:
 
 def _value(match: re.Match, language: str) -> Decimal | None:
     if match.group("num"):
-        return lexicon.parse_amount(match.group("num") + (match.group("scale") or ""), language)
+        value = lexicon.parse_amount(match.group("num") + (match.group("scale") or ""), language)
+        if match.group("mil") and value is not None and re.fullmatch(r"\d{3}", match.group("num")):
+            value += 1000
+        return value
     word = re.sub(r"\s+", " ", match.group("word"))
     if word in _WORD_VALUES:
         return _WORD_VALUES[word]
@@ -136,7 +145,10 @@ def amounts(document: Document) -> list[Amount]:
     found = []
     style = number_style(document.folded, document.language)
     other_style = "es" if style == "en" else "en"
+    consumed = 0  # the end of the last compound weight: its second part is not an amount of its own
     for match in QUANTITY.finditer(document.folded):
+        if match.start() < consumed:
+            continue
         # A bare "t" or "l" is a unit only right after a numeral ("2 t"), never after a word.
         unit_text = re.sub(r"\s+", " ", match.group("unit"))
         if unit_text in {"t", "l", "g"} and not match.group("num"):
@@ -154,14 +166,28 @@ def amounts(document: Document) -> list[Amount]:
             other_value = lexicon.parse_number(match.group("num"), other_style)
             if other_value is not None and other_value != value:
                 other = lexicon.to_canonical(other_value, unit_text)[0]
-        if match.group("num2"):
-            extra = lexicon.parse_number(match.group("num2"), document.language)
-            if extra is not None and unit == "kg":
-                quantity = quantity + extra / 1000
-        start = match.start("num") if match.group("num") else match.start("word")
+        end = match.end()
+        rest = _COMPOUND.match(document.folded, end) if not match.group("half") else None
+        if rest:
+            extra = (
+                lexicon.parse_number(rest.group("num2"), document.language)
+                if rest.group("num2")
+                else lexicon.number_word(rest.group("word2"), document.language)
+            )
+            grams = rest.group("unit2") in {"gramos", "gramas", "grams", "g"}
+            if extra is not None and extra < 1000 and ((unit == "kg" and grams) or (unit == "t" and not grams)):
+                quantity = quantity + Decimal(extra) / 1000
+                end = consumed = rest.end()
+        start = (
+            match.start("mil")
+            if match.group("mil")
+            else match.start("num")
+            if match.group("num")
+            else match.start("word")
+        )
         if match.group("approx"):
             start = match.start()
-        found.append(Amount(start, match.end(), quantity, unit, bool(match.group("approx")), other))
+        found.append(Amount(start, end, quantity, unit, bool(match.group("approx")), other))
     return found
 
 

@@ -68,10 +68,15 @@ class Draft:
     drugs: list[DrugMention] = field(default_factory=list)
     date: DateMention | None = None
     reported: DateMention | None = None  # "X reported on Saturday that ..."
+    cued: bool = False  # opened by a word that opens a new case ("En otro operativo")
+
+
+# "Después de apartar el contenedor, los agentes...": a step of the same case, not a new one
+_AFTER_STEP = re.compile(r"^\W*(?:despu[eé]s|depois)\s+d[ea]\s+\w+(?:ar|er|ir)\b", re.IGNORECASE)
 
 
 def _opens_case(sentence: Sentence) -> bool:
-    head = sentence.text[:40]
+    head = _AFTER_STEP.sub("", sentence.text[:60])[:40]
     return has_any(head, terms.NEW_OPERATION)
 
 
@@ -144,13 +149,19 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
             else:
                 preamble.append(sentence)
         elif opens:
-            pending = Draft(sentences=[sentence], date=new_date)
+            pending = Draft(sentences=[sentence], date=new_date, cued=_opens_case(sentence))
         elif pending is not None:
             pending.sentences.append(sentence)
         else:
             current.sentences.append(sentence)
             if current.date is None and new_date is not None:
                 current.date = new_date
+    if pending is not None and current is not None and not pending.cued:
+        # A date told after the seizure with no quantity of its own ("los agentes dieron con la
+        # carga este jueves"): more about the same seizure, not a case of its own.
+        current.sentences.extend(pending.sentences)
+        if current.date is None:
+            current.date = pending.date
     return drafts, preamble
 
 
