@@ -34,6 +34,7 @@ WEEKDAYS = {
     "segunda-feira": 0, "terca-feira": 1, "quarta-feira": 2, "quinta-feira": 3, "sexta-feira": 4,
     "segunda": 0, "terca": 1, "quarta": 2, "quinta": 3, "sexta": 4,
 }  # fmt: skip
+_PORTUGUESE_ONLY = {"segunda", "terca", "quarta", "quinta", "sexta"}
 _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°)?"
 _DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -85,6 +86,9 @@ PATTERNS = [
     ("month", re.compile(rf"\b(?:in|during|en|durante|em|de|last|el\s+pasado\s+mes\s+de|en\s+el\s+mes\s+de)\s+"
                          rf"{_MONTH}\b(?!\s+\d)")),
 ]  # fmt: skip
+
+# A capitalised word or a number just before "de Mayo": the month is part of a name.
+_NAME_BEFORE = re.compile(r"(?:\b[A-ZÁÉÍÓÚÑ][\wáéíóúñ]+|\d+)\s+$")
 
 _LATER_WORDS = {"a": 1, "one": 1, "un": 1, "uno": 1, "um": 1, "two": 2, "dos": 2, "dois": 2, "three": 3,
                 "tres": 3, "four": 4, "cuatro": 4, "quatro": 4, "five": 5, "cinco": 5, "six": 6}  # fmt: skip
@@ -149,6 +153,8 @@ def find_dates(
             if not free(m.start(), m.end()):
                 continue
             groups = m.groupdict()
+            if language != "pt" and groups.get("weekday") in _PORTUGUESE_ONLY:
+                continue  # Spanish "segunda embarcación", "la quinta": an ordinal, not a weekday
             mention = DateMention(m.start(), m.end(), kind)
             try:
                 if kind in {"range", "day"}:
@@ -226,6 +232,9 @@ def find_dates(
                     mention.kind = "later"
                     mention.offset_days = -_LATER_WORDS.get(groups.get("n") or "", 1)
                 elif kind == "month":
+                    word = original[m.start("month") : m.end("month")]
+                    if language in {"es", "pt"} and word[:1].isupper() and _NAME_BEFORE.search(original, 0, m.start()):
+                        continue  # "la zona Primero de Mayo", "la empresa 15 de Abril": a name
                     mention.date_start = datetime.date(1, MONTH_NUMBER[groups["month"]], 1)
             except (ValueError, KeyError, OverflowError):
                 # A date past the calendar's ends ("yesterday" of a source dated year 1).

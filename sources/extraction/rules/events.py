@@ -212,7 +212,10 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
             country = countries[0] if countries else fallback_country
         if country is None:
             continue
+        if draft.date is None and mentions.series is not None:
+            draft.date = mentions.series
         date_start, date_end, precision, date_span = _dates(draft, previous_date, published)
+        date_confidence = 0.9 if precision == "day" else 0.5
         previous_date = date_start
         agencies_found: dict[str, Extracted[str]] = {}
         for mention in op_agencies:
@@ -237,8 +240,8 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
         ]
         span_start, span_end = draft.sentences[0].start, draft.sentences[-1].end
         operation = ExtractedOperation(
-            date_start=Extracted(date_start, *date_span, 0.9 if precision == "day" else 0.5),
-            date_end=Extracted(date_end, *date_span, 0.9 if precision == "day" else 0.5),
+            date_start=Extracted(date_start, *date_span, date_confidence),
+            date_end=Extracted(date_end, *date_span, date_confidence),
             date_precision=precision,
             country=Extracted(
                 country, *(place.start, place.end) if place else (span_start, span_end), 0.9 if place else 0.6

@@ -83,6 +83,8 @@ class Mentions:
     detentions: dict[int, Detentions]
     # Sentences kept for their words (groups, routes) but not their counts or dates.
     context_only: set[int] = field(default_factory=set)
+    # The days a summary of several cases gives them ("entre el 2 y el 10 de junio").
+    series: DateMention | None = None
 
 
 def gather(document: Document, published: datetime.date | None) -> Mentions:
@@ -123,8 +125,9 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
         for d in find_dates(document.folded, published=published, language=document.language, original=document.text)
         if not any(start <= d.start < end for start, end in heads)
     ]
+    drugs = [d for d in drug_mentions(document) if not _not_recovered(document.folded, d)]
     return Mentions(
-        drugs=drug_mentions(document),
+        drugs=drugs,
         drug_terms=find_terms(document, "drugs", terms.DRUGS),
         dates=[d for d in dates if not _reporting_date(document.folded, d.start)],
         reported=[d for d in dates if _reporting_date(document.folded, d.start) and d.is_absolute],
@@ -135,9 +138,34 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
         groups=groups,
         evidence=other_evidence(document),
         detentions={
-            s.index: d for s in document.sentences if (d := detentions(s.text, s.start, document.language)) is not None
+            s.index: d
+            for s in document.sentences
+            if (d := detentions(s.text, s.start, document.language, crew=bool(in_sentence(drugs, s)))) is not None
         },
     )
+
+
+# "350 kilos de cocaína, lanzados a un río", "bales thrown overboard": drugs dumped, and not
+# seized unless they were recovered
+_DUMPED = re.compile(
+    r"\b(?:lanzad[oa]s?|arrojad[oa]s?|tirad[oa]s?|tiraron|arrojaron|lanzaron|jogad[oa]s?|jogaram|"
+    r"thrown|threw|dumped|jettisoned|tossed|sank|sunk|hundieron|afundou|afundaram)\b"
+)
+_RECOVERED = re.compile(r"\b(?:recuperad|recuperaron|recupero|recovered|retrieved|recolhid|recogid|rescatad)")
+
+
+_TAKEN = re.compile(
+    r"\b(?:seized|removed|offloaded|confiscated|incautaron|decomisaron|aseguraron|apreenderam|apreendeu|"
+    r"incauto|decomiso|seizing|removing)\b"
+)
+
+
+def _not_recovered(folded: str, drug) -> bool:
+    end = folded.find(".", drug.amount.end)
+    clause = folded[drug.amount.end : end if end != -1 else drug.amount.end + 60][:60]
+    if not _DUMPED.search(clause) or _TAKEN.search(folded, max(0, drug.amount.start - 40), drug.amount.start):
+        return False
+    return not _RECOVERED.search(folded[max(0, drug.amount.start - 80) : drug.amount.end + 200])
 
 
 def in_sentence(items, sentence: Sentence):

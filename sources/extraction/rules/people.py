@@ -18,7 +18,8 @@ from sources.extraction.rules.nlp import has_any
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s*(?:while|but|mientras|pero|enquanto|mas)\b|\b(?:while|mientras|enquanto)\b")
-_ADJECTIVES = {"suspected", "alleged", "presumed", "other", "presuntos", "supuestos", "more", "mas",
+_ADJECTIVES = {"suspected", "alleged", "presumed", "other", "presuntos", "supuestos", "more", "mas", "otros",
+               "otras", "outros", "outras",
                "young", "jovenes", "adult", "adultos"}  # fmt: skip
 _CITIZEN = {"citizen", "citizens", "national", "nationals", "ciudadano", "ciudadanos", "ciudadana", "ciudadanas",
             "cidadao", "cidadaos", "cidada", "cidadas"}  # fmt: skip
@@ -110,11 +111,19 @@ def _is_person(word: str) -> bool:
     return word in terms.PERSON_NOUNS or word.rstrip("s") in terms.PERSON_NOUNS
 
 
-def detentions(sentence_text: str, sentence_start: int, language: str) -> Detentions | None:
-    """The detentions a sentence reports (folded text), or None if it reports none."""
+# "a bordo, tres ecuatorianos", "tripulantes, dos ecuatorianos y un colombiano", "with a crew
+# of four": the people aboard a craft whose load was seized
+CREW = re.compile(
+    r"\b(?:con\s+otros|a\s+bordo|on\s+board|aboard|tripulantes?|tripulacion|tripulacao|crew|iban|viajaban|ocupantes)\b"
+)
+
+
+def detentions(sentence_text: str, sentence_start: int, language: str, *, crew: bool = False) -> Detentions | None:
+    """The detentions a sentence reports (folded text), or None if it reports none. With
+    `crew`, the people a seizure's sentence says were aboard count as detained too."""
     # "a U.S. citizen": one word for the word splitter, same length for the offsets
     text = re.sub(r"\bu\.s\.", "us  ", sentence_text)
-    if not has_any(text, terms.DETAIN):
+    if not has_any(text, terms.DETAIN) and not (crew and CREW.search(text)):
         return None
     if has_any(text, terms.NO_ONE):
         return Detentions(sentence_start, sentence_start + len(text), 0, none=True)

@@ -23,7 +23,8 @@ from sources.extraction.rules.quantities import DrugMention
 _SEVERAL_EVENTS = re.compile(
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|various|dos|tres|cuatro|cinco|seis|siete|"
     r"ocho|nueve|diez|varios|varias|diversos|diversas|duas|dois|quatro|sete|oito|nove|dez|different|distintos|"
-    r"diferentes)\s+(?:separate\s+|distintas?\s+|distintos\s+|diferentes\s+|[a-z]+\s+)?(?:cases|operations|interdictions|"
+    r"diferentes|series\s+of|serie\s+de|una\s+serie\s+de|uma\s+serie\s+de)\s+(?:separate\s+|distintas?\s+|distintos\s+|"
+    r"diferentes\s+|[a-z]+\s+)?(?:cases|operations|interdictions|"
     r"raids|seizures|incidents|hechos|casos|operativos|operaciones|acciones|decomisos|incautaciones|operacoes|"
     r"acoes|apreensoes|ocorrencias)\b"
 )
@@ -75,7 +76,20 @@ class Draft:
 _AFTER_STEP = re.compile(r"^\W*(?:despu[eé]s|depois)\s+d[ea]\s+\w+(?:ar|er|ir)\b", re.IGNORECASE)
 
 
+# "- Segunda embarcación: 1 650 kg", "The second boat carried...": craft told one by one
+_NEXT_CRAFT = re.compile(
+    r"^\W*(?:(?:the|la|el|o|a|en\s+la|en\s+el|na|no)\s+)?(?:first|second|third|fourth|fifth|sixth|primer[oa]?|"
+    r"segund[oa]|tercer[oa]?|terceir[oa]|cuart[oa]|quart[oa]|quint[oa]|sext[oa])\s+(?:embarcac\w*|lanchas?|boats?|"
+    r"vessels?|semi-?submersibles?|semisumergibles?|semissubmers\w*|aeronaves?|avionetas?|avi[aã]o|avioes|planes?|"
+    r"aircraft|barcos?|buques?|navios?|go-fasts?|narcolanchas?|veleros?|veleiros?|pesqueros?|pesqueiros?|"
+    r"interdictions?|interdicc\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _opens_case(sentence: Sentence) -> bool:
+    if _NEXT_CRAFT.match(sentence.text):
+        return True
     head = _AFTER_STEP.sub("", sentence.text[:60])[:40]
     return has_any(head, terms.NEW_OPERATION)
 
@@ -91,6 +105,12 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
             d.amount.kg and d.amount.kg >= LARGEST_SEIZURE_KG for d in in_sentence(mentions.drugs, sentence)
         )
         if too_large or is_aggregate(sentence, mentions.dates):
+            if current is None:
+                # "Cinco embarcaciones cayeron entre el 2 y el 10 de junio": the days of the
+                # series, for those of its cases told with no day of their own
+                series = [d for d in in_sentence(mentions.dates, sentence) if d.kind == "range"]
+                if series:
+                    mentions.series = series[0]
             # Figures of totals are set aside; words around them may still describe the
             # operation being told ("which has used four airstrips since last year").
             if not in_sentence(mentions.drugs, sentence):
@@ -126,7 +146,7 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
                 or (any(d.drug_type for d in drugs) and _new_place(sentence, current, mentions))
                 or (any(d.drug_type for d in drugs) and _new_country(sentence, current, mentions))
             ):
-                target = Draft()
+                target = Draft(cued=_opens_case(sentence))
                 drafts.append(target)
             else:
                 target = current
