@@ -183,6 +183,19 @@ AGENCIES = [
         "Fuerza Naval de El Salvador",
         ["Marina Nacional", "Salvadoran Navy", "Fuerza Naval"],
     ),
+    ("MARINHA-BR", "BR", "", "Marinha do Brasil", ["Brazilian Navy", "Marinha do Brasil"]),
+    ("FAB", "BR", "", "Força Aérea Brasileira", ["Brazilian Air Force", "Força Aérea Brasileira", "FAB"]),
+    ("PJ-PT", "PT", "", "Polícia Judiciária", ["Portuguese Judicial Police", "Polícia Judiciária", "Judiciária", "PJ"]),
+    ("MARINHA-PT", "PT", "", "Marinha Portuguesa", ["Portuguese Navy", "Marinha Portuguesa"]),
+    ("GDF-IT", "IT", "", "Guardia di Finanza", ["Italian Financial Police", "Guardia di Finanza", "GdF"]),
+    (
+        "MARINE-NL",
+        "NL",
+        "",
+        "Koninklijke Marine",
+        ["Royal Netherlands Navy", "Dutch Navy", "Netherlands Navy", "Koninklijke Marine", "Dutch navy"],
+    ),
+    ("ARMADA-ES", "ES", "", "Armada Española", ["Spanish Navy", "Armada Española"]),
     ("PF-BR", "BR", "", "Polícia Federal", ["Brazilian Federal Police", "Federal Police", "Polícia Federal", "PF"]),
     (
         "PRF",
@@ -265,7 +278,12 @@ AGENCIES = [
         "",
         "",
         "Maritime Analysis and Operations Centre – Narcotics",
-        ["MAOC-N", "Maritime Analysis and Operations Centre"],
+        [
+            "MAOC-N",
+            "Maritime Analysis and Operations Centre",
+            "Centro de Análise e Operações Marítimas",
+            "Centro de Análisis y Operaciones Marítimas",
+        ],
     ),
     ("EUROPOL", "", "", "Europol", ["European Union Agency for Law Enforcement Cooperation", "Europol"]),
 ]

@@ -151,7 +151,14 @@ def build(document: Document, published: datetime.date | None, mentions: Mention
             or _OFFSHORE.search(s.text)
             # "spotted a go-fast north of La Guajira": a vessel stopped off a coast
             or (has_any(s.text, terms.VESSELS) and _BEARING.search(s.text))
+            # a navy's or coast guard's ship stopping a vessel: "the cutter Escanaba seized"
+            or _INTERDICTION.search(s.text)
             for s in told_in
+        ) or any(
+            # "o semissubmersível foi intercetado em alto mar a 230 milhas náuticas"
+            has_any(s.text, terms.AT_SEA) and _INTERCEPTED.search(s.text)
+            for s in draft.sentences
+            if s.index not in mentions.context_only
         )
         # Where the sentences telling it say it happened ("In El Salvador, the navy ..."), or
         # the country of its agencies: a place elsewhere with the same name gives way.
@@ -290,6 +297,8 @@ def _best_place(places: list[PlaceMention], country: str | None) -> PlaceMention
     return best
 
 
+_INTERCEPTED = re.compile(r"\b(?:intercept|intercet|interdict|abordad|boarded|interceptad|interceptou)")
+_INTERDICTION = re.compile(r"\b(?:cutter|uss|hnlms|interdictions?|interdiccion(?:es)?)\b")
 _BEARING = re.compile(
     r"\b(?:north|south|east|west|northwest|northeast|southwest|southeast|norte|sur|sul|oeste|noroeste|nordeste|"
     r"suroeste|sudoeste|sureste|sudeste)\s+(?:of|de|del|da|do)\b"

@@ -13,7 +13,7 @@ from sources.extraction.rules import agencies as agency_rules
 from sources.extraction.rules import terms
 from sources.extraction.rules.dates import DateMention, find_dates
 from sources.extraction.rules.groups import find_groups
-from sources.extraction.rules.nlp import Document, Sentence, find_terms
+from sources.extraction.rules.nlp import Document, Sentence, find_terms, has_any
 from sources.extraction.rules.people import Detentions, detentions
 from sources.extraction.rules.places import PlaceMention, country_mentions, find_places
 from sources.extraction.rules.quantities import DrugMention, Evidence, drug_mentions, other_evidence
@@ -140,7 +140,7 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
         detentions={
             s.index: d
             for s in document.sentences
-            if (d := detentions(s.text, s.start, document.language, crew=bool(in_sentence(drugs, s)))) is not None
+            if (d := detentions(s.text, s.start, document.language, crew=_crew(s, drugs))) is not None
         },
     )
 
@@ -166,6 +166,13 @@ def _not_recovered(folded: str, drug) -> bool:
     if not _DUMPED.search(clause) or _TAKEN.search(folded, max(0, drug.amount.start - 40), drug.amount.start):
         return False
     return not _RECOVERED.search(folded[max(0, drug.amount.start - 80) : drug.amount.end + 200])
+
+
+def _crew(sentence: Sentence, drugs) -> bool:
+    """Whether the people a sentence says were aboard are the crew of a seized load: in the
+    seizure's own sentence, or in one about the craft ("a bordo da embarcação seguiam três
+    tripulantes colombianos") of a report that tells of a seizure."""
+    return bool(in_sentence(drugs, sentence)) or bool(drugs and has_any(sentence.text, terms.VESSELS))
 
 
 def in_sentence(items, sentence: Sentence):

@@ -34,7 +34,8 @@ _NOT_PLACES = {"the", "on", "in", "at", "el", "la", "los", "las", "en", "a", "o"
                "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                "norte", "sur", "sul", "oeste", "centro", "district", "court", "attorney", "marinha", "exército",
                "aduana", "aduanas", "receita", "fiscalía", "ministerio", "ministério", "secretaría", "secretaria",
-               "guardia", "gendarmería", "prefectura", "capital", "pública", "publica", "público", "nacional"}  # fmt: skip
+               "guardia", "gendarmería", "prefectura", "capital", "pública", "publica", "público", "nacional",
+               "america", "américa", "europe", "europa", "africa", "áfrica", "asia", "ásia", "oceania"}  # fmt: skip
 
 
 @dataclass

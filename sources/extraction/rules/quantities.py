@@ -20,7 +20,7 @@ _UNIT = (
 )
 _APPROX = (
     r"(?:about|approximately|around|roughly|some|nearly|almost|more\s+than|over|at\s+least|close\s+to|"
-    r"up\s+to|less\s+than|alrededor\s+de|cerca\s+de|casi|mas\s+de|unos|unas|aproximadamente|quase|"
+    r"up\s+to|less\s+than|alrededor\s+de|cerca\s+de|casi|mas\s+de|unos|unas|aproximadamente|quase|perto\s+de|por\s+volta\s+de|"
     r"mais\s+de|menos\s+de|pouco\s+mais\s+de|poco\s+mas\s+de)\s+"
 )
 _WORD_AMOUNT = (
@@ -91,9 +91,11 @@ class DrugMention:
         return self.amount.start
 
 
-def _value(match: re.Match, language: str) -> Decimal | None:
+def _value(match: re.Match, style: str, language: str) -> Decimal | None:
+    """The amount's value: a numeral read with the report's separators (`style`), a number
+    word in the report's language."""
     if match.group("num"):
-        value = lexicon.parse_amount(match.group("num") + (match.group("scale") or ""), language)
+        value = lexicon.parse_amount(match.group("num") + (match.group("scale") or ""), style)
         if match.group("mil") and value is not None and re.fullmatch(r"\d{3}", match.group("num")):
             value += 1000
         return value
@@ -155,7 +157,7 @@ def amounts(document: Document) -> list[Amount]:
             continue
         if match.group("word") in {"a", "an", "un", "um", "una", "uma", "one"} and unit_text in {"g", "l", "t"}:
             continue
-        value = _value(match, style)
+        value = _value(match, style, document.language)
         if value is None or value <= 0:
             continue
         if match.group("half"):

@@ -150,10 +150,15 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
                 drafts.append(target)
             else:
                 target = current
+            groups = _by_craft(document, drugs)
             target.sentences.append(sentence)
-            target.drugs.extend(drugs)
+            target.drugs.extend(groups[0])
             if target.date is None and new_date is not None:
                 target.date = new_date
+            for group in groups[1:]:
+                # "the cutter Confidence took 1,089 pounds, and the cutter Escanaba seized 2,200"
+                target = Draft(sentences=[sentence], drugs=group, date=target.date)
+                drafts.append(target)
             current = target
         elif current is None:
             if new_date is not None and (
@@ -183,6 +188,24 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
         if current.date is None:
             current.date = pending.date
     return drafts, preamble
+
+
+_ANOTHER_CRAFT = re.compile(
+    r"\b(?:and|while|whereas|y|e|mientras|enquanto)\s+(?:the\s+|el\s+|la\s+|o\s+|a\s+)?(?:coast\s+guard\s+)?"
+    r"(?:cutter|uss|hnlms|hms|ship|buque|patrullera|patrullero|navio|fragata|frigate|corbeta|corvette|"
+    r"another\s+(?:boat|vessel|cutter|crew)|otra\s+(?:lancha|embarcacion)|outra\s+(?:lancha|embarcacao))\b"
+)
+
+
+def _by_craft(document: Document, drugs: list[DrugMention]) -> list[list[DrugMention]]:
+    """A sentence's quantities, grouped by the craft that seized them: a new group where
+    another ship is named between two of them."""
+    groups = [[]]
+    for d in drugs:
+        if groups[-1] and _ANOTHER_CRAFT.search(document.folded, groups[-1][-1].amount.end, d.amount.start):
+            groups.append([])
+        groups[-1].append(d)
+    return groups
 
 
 def _new_country(sentence: Sentence, current: Draft, mentions: Mentions) -> bool:
