@@ -30,6 +30,7 @@ from django.utils import timezone
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation, Subdivision
 from seizures.services import history_reason, operation_create, operation_fact_fields, operation_source_added
 from sources.extraction import ExtractedItem, ExtractedOperation, get_extractor
+from sources.extraction.rules import agencies as agency_rules
 from sources.matching import DATE_WINDOW, Event, event_of_operation, event_of_proposal, same_event
 from sources.models import (
     Citation,
@@ -262,6 +263,16 @@ def source_ingest(*, by, source: Source) -> IngestResult:
 
 
 @transaction.atomic
+def use_agency_table() -> None:
+    """Have the rule extractor read agencies as the Agency table keeps them (aliases added in
+    the admin included): one small query, and the extractor's index is rebuilt only when the
+    table changed."""
+    agency_rules.use_registry(
+        (a.code, a.country_id or "", a.parent.code if a.parent else "", a.name, a.aliases or [])
+        for a in Agency.objects.select_related("parent").order_by("code")
+    )
+
+
 def source_extract(*, source: Source) -> ExtractionRun:
     """Run the configured extractor on `source` and record what it proposes: new draft
     operations, citations of existing operations that are the same event, new values for
@@ -269,6 +280,7 @@ def source_extract(*, source: Source) -> ExtractionRun:
     edited or verified, the proposal alone, beside their values."""
     extractor = get_extractor()
     started = time.monotonic()
+    use_agency_table()
     result = extractor.extract(source.text, published=source.published, language=source.language or None)
     duration = datetime.timedelta(seconds=time.monotonic() - started)
     earlier = _earlier_operations(source)

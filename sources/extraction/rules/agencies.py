@@ -86,11 +86,30 @@ class AgencyMention:
     country: str = ""  # a body the registry does not list, of this country ("Policía Nacional de Nicaragua")
 
 
+# The rows the extractor reads: the registry shipped with the code, or the agency table as
+# the desk keeps it (`use_registry`, called by ingestion), so that an alias added in the
+# admin is recognised in the next source read.
+_rows: tuple = tuple((code, country, parent, name, tuple(aliases)) for code, country, parent, name, aliases in AGENCIES)
+
+
+def use_registry(rows) -> None:
+    """Read agencies from `rows` of (code, country, parent code, name, aliases) from now on;
+    a no-op when they are the rows in use."""
+    global _rows
+    rows = tuple(
+        (code, country or "", parent or "", name, tuple(a for a in aliases if isinstance(a, str) and a.strip()))
+        for code, country, parent, name, aliases in rows
+    )
+    if rows != _rows:
+        _rows = rows
+        registry.cache_clear()
+
+
 @cache
 def registry() -> tuple[dict[str, tuple[Agency, ...]], dict[str, Agency]]:
     by_alias: dict[str, list[Agency]] = defaultdict(list)
     by_code = {}
-    for code, country, parent, name, aliases in AGENCIES:
+    for code, country, parent, name, aliases in _rows:
         agency = Agency(code, country, parent)
         by_code[code] = agency
         for alias in {code, name, *aliases}:

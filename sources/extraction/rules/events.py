@@ -46,7 +46,10 @@ def _dedupe(drugs: list[DrugMention]) -> list[DrugMention]:
         for d in list(kept):
             same = [o for o in kept if o is not d and o.drug_type == d.drug_type]
             others_kg = sum((o.amount.kg for o in same), Decimal(0))
-            if len(same) >= 2 and _close(d.amount.kg, others_kg, Decimal("0.01")):
+            # a stated total: the sum of the others, or a rounded figure of it ("mais de uma
+            # tonelada" over 259 + 444 + 326 kilos)
+            tolerance = Decimal("0.15") if d.amount.approximate else Decimal("0.01")
+            if len(same) >= 2 and _close(d.amount.kg, others_kg, tolerance):
                 kept.remove(d)
                 changed = True
                 break

@@ -109,7 +109,7 @@ def _value(match: re.Match, style: str, language: str) -> Decimal | None:
 _WEIGHS = re.compile(r"\s*(?:of|de|da|do|del|em|in)?\s*(?:the\s+|la\s+|el\s+|los\s+|las\s+|o\s+|a\s+)?(?:[a-z]+\s+)?")
 _NEW_CLAUSE = re.compile(r",\s*(?:y|e|and|while|mientras|enquanto)\b|;|\b\d+\s+(?:restantes|remaining|others|otros)\b")
 _GENERIC_DRUG = re.compile(
-    r"\s+(?:of|de|da|do|del)\s+(?P<the>la\s+|las\s+|los\s+|the\s+|a\s+|esa\s+|essa\s+|that\s+)?"
+    r"\s+(?:of|de|(?P<contracted>da|do|das|dos|del))\s+(?P<the>la\s+|las\s+|los\s+|the\s+|a\s+|esa\s+|essa\s+|that\s+)?"
     r"(?:illegal\s+|illicit\s+|ilegales?\s+|presunta\s+|supuesta\s+|alleged\s+|suspected\s+|possible\s+|suposta\s+)?"
     r"(?:drugs?|drogas?|narcotics|narcoticos|estupefacientes|entorpecentes|sustancias|substancias|substances)\b"
 )
@@ -213,7 +213,13 @@ def drug_mentions(document: Document) -> list[DrugMention]:
             # is the one already named. The operation decides (events.build).
             found.append(
                 DrugMention(
-                    amount, "", None, amount.start, amount.end, "definite" if generic.group("the") else "generic"
+                    amount,
+                    "",
+                    None,
+                    amount.start,
+                    amount.end,
+                    # "444 quilos da droga", "251 kilos de la droga": the one already named
+                    "definite" if generic.group("the") or generic.group("contracted") else "generic",
                 )
             )
             continue
