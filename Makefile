@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve worker test lint migrations-check setup setup-dev demo eval screenshots clean
+.PHONY: run serve worker test lint migrations-check setup setup-dev demo eval calibration screenshots clean
 
 # A fresh venv with a current pip: the stock pip 23 mis-resolves some extras (lxml's, which
 # trafilatura needs), so it is upgraded before anything is installed.
@@ -95,13 +95,27 @@ lint: setup-dev
 migrations-check: setup-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Extraction quality on the shared corpus, scored by its own scorer.
+# Extraction quality on a corpus folder (default the shared dev set), scored by the corpus's own
+# scorer, then how far the extractor's confidences hold there. EXTRACTOR=dotted.path.Class runs
+# another extractor than settings.SOURCES_EXTRACTOR. It runs once: the calibration table judges
+# the same output the scorer scored (var/extraction.json).
 CORPUS ?= ../shared/corpus
 CORPUS_DEV ?= $(CORPUS)/dev
+EXTRACTOR ?=
+EXTRACTOR_OPTION := $(if $(EXTRACTOR),--extractor $(EXTRACTOR))
 eval: setup
 	@mkdir -p var
-	$(BIN)/python manage.py extract $(filter-out %.gold.json,$(wildcard $(CORPUS_DEV)/*.json)) --format json > var/predictions.json
+	$(BIN)/python manage.py extract $(filter-out %.gold.json,$(wildcard $(CORPUS_DEV)/*.json)) $(EXTRACTOR_OPTION) --format json --full var/extraction.json > var/predictions.json
 	$(BIN)/python $(CORPUS)/score.py --gold $(CORPUS_DEV) --pred var/predictions.json
+	@echo
+	$(BIN)/python manage.py calibration $(CORPUS_DEV) --predictions var/extraction.json --agencies $(CORPUS)/agencies.csv
+
+# How often the values proposed at each confidence are right, over every corpus folder with gold
+# we have: the shared dev and real-dev sets and our own (sources/extraction/README.md).
+# CALIBRATION_ARGS=--strict fails when values shown at 90% and up are right less than 90% of the time.
+CALIBRATION_CORPORA ?= $(wildcard $(CORPUS)/dev $(CORPUS)/real-dev) $(sort $(wildcard tests/sources/extraction/heldout*))
+calibration: setup
+	$(BIN)/python manage.py calibration $(CALIBRATION_CORPORA) $(EXTRACTOR_OPTION) --agencies $(CORPUS)/agencies.csv $(CALIBRATION_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

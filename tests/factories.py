@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 from partners.models import Partner, PartnerAPIKey
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation
 from seizures.services import operation_refresh_newest_source
-from sources.models import Citation, Source
+from sources.extraction import Extracted, ExtractedOperation, ExtractionResult
+from sources.models import Citation, ExtractionRun, OperationProposal, Source
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -144,6 +145,56 @@ class CitationFactory(factory.django.DjangoModelFactory):
         citation = super()._create(model_class, *args, **kwargs)
         operation_refresh_newest_source(operation_ids=[citation.operation_id])
         return citation
+
+
+class ExtractionRunFactory(factory.django.DjangoModelFactory):
+    """One extractor's pass over a source; its proposals add themselves to `output`."""
+
+    class Meta:
+        model = ExtractionRun
+
+    source = factory.SubFactory(SourceFactory)
+    extractor = "fake"
+    version = "1.0"
+    output = factory.LazyFunction(lambda: {"extractor": "fake", "version": "1.0", "language": "en", "operations": []})
+    duration = datetime.timedelta(milliseconds=5)
+
+
+def proposal_data(extracted: ExtractedOperation) -> dict:
+    """An extracted operation as a proposal keeps it (`ExtractionResult.to_dict()`)."""
+    return ExtractionResult("fake", "1.0", "en", [extracted]).to_dict()["operations"][0]
+
+
+def _default_proposal(proposal) -> dict:
+    # The operation's date and country, read from the whole of the source's text.
+    text = proposal.run.source.text
+    whole = dict(start=0, end=len(text), confidence=0.9)
+    date = proposal.operation.date_start
+    country = proposal.operation.country_id
+    return proposal_data(
+        ExtractedOperation(Extracted(date, **whole), Extracted(date, **whole), Extracted(country, **whole))
+    )
+
+
+class OperationProposalFactory(factory.django.DjangoModelFactory):
+    """What an extraction run proposed for an operation, as ingestion keeps it: `data` is an
+    extracted operation (`proposal_data`), by default the operation's date and country."""
+
+    class Meta:
+        model = OperationProposal
+        skip_postgeneration_save = True
+
+    run = factory.SubFactory(ExtractionRunFactory)
+    index = factory.LazyAttribute(lambda p: len(p.run.output["operations"]))
+    operation = factory.SubFactory(OperationFactory)
+    outcome = OperationProposal.Outcome.CREATED
+    data = factory.LazyAttribute(_default_proposal)
+
+    @factory.post_generation
+    def in_the_run_output(proposal, create, extracted, **kwargs):
+        proposal.run.output["operations"].append(proposal.data)
+        if create:
+            proposal.run.save(update_fields=["output"])
 
 
 CHECKER = object()

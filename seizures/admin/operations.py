@@ -29,6 +29,7 @@ from seizures.vocabularies import DrugType, EvidenceCategory
 from sources.highlight import sources_panel
 from sources.models import Citation, FieldDecision, OperationProposal
 from sources.review import (
+    check_first,
     field_accept_all,
     field_decide,
     field_reviews,
@@ -340,6 +341,7 @@ class OperationAdmin(SimpleHistoryAdmin):
                 field_spans=field_spans,
             ),
             "field_reviews": fields,
+            "fields_check_first": check_first(fields),
             "fields_decided": decided,
             "fields_proposed": proposed,
             "may_decide_fields": operation.status not in Operation.FROZEN_STATUSES

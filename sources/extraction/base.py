@@ -25,7 +25,30 @@ class Extractor(Protocol):
         same input."""
 
 
+class ExtractorPathError(ImportError):
+    """A dotted path that does not name an extractor class; the message says what is wrong."""
+
+
+def load_extractor(path: str) -> Extractor:
+    """An instance of the extractor class at the dotted `path` ("package.module.Class")."""
+    try:
+        found = import_string(path)
+    except ImportError as error:
+        raise ExtractorPathError(f"{path!r} does not name an extractor class: {error}") from None
+    if not isinstance(found, type):
+        raise ExtractorPathError(f"{path!r} is not a class.")
+    try:
+        extractor = found()
+    except TypeError as error:
+        raise ExtractorPathError(f"{path!r} cannot be made without arguments: {error}") from None
+    missing = [name for name in ("name", "version") if not isinstance(getattr(extractor, name, None), str)]
+    if not callable(getattr(extractor, "extract", None)):
+        missing.append("extract()")
+    if missing:
+        raise ExtractorPathError(f"{path!r} is not an extractor: it has no {', '.join(missing)}.")
+    return extractor
+
+
 @cache
 def get_extractor() -> Extractor:
-    path = getattr(settings, "SOURCES_EXTRACTOR", "sources.extraction.rules.RuleExtractor")
-    return import_string(path)()
+    return load_extractor(getattr(settings, "SOURCES_EXTRACTOR", "sources.extraction.rules.RuleExtractor"))

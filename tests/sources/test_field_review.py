@@ -12,9 +12,10 @@ from seizures.services import VerifyRefused, WorkflowError, four_eyes_blocks, op
 from sources.ingestion import source_extract, source_from_text, source_ingest
 from sources.models import FieldDecision
 from sources.review import field_accept_all, field_decide, field_reviews, review_progress
+from tests.factories import OperationProposalFactory, SourceFactory, proposal_data
 from tests.seizures.test_admin_forms import form_data
 from tests.sources import fake_extractor
-from tests.sources.fake_extractor import drug, proposal
+from tests.sources.fake_extractor import at, drug, proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,63 @@ def test_the_page_links_each_highlighted_value_to_its_field_and_back(drafted, re
 def test_a_person_entered_operation_has_no_proposal_to_review(operation, reviewer_client):
     assert field_reviews(operation) == []
     assert "Machine proposal" not in reviewer_client.get(change_url(operation)).content.decode()
+
+
+# --- Check first -----------------------------------------------------------------------------
+
+
+def unsure_draft():
+    """A machine draft of the Paita seizure whose place (40%) and agencies (55%) the extractor
+    was unsure of, and its source."""
+    source = SourceFactory(text=TEXT, outlet="Diario", published=FEB_11)
+    extracted = proposal(TEXT, PAITA, date=FEB_11, place="Paita Port", agencies=["DIRANDRO"])
+    extracted.place = at(TEXT, "Paita Port", "Paita Port", confidence=0.4)
+    extracted.agencies = [at(TEXT, "DIRANDRO", "DIRANDRO", confidence=0.55)]
+    return OperationProposalFactory(run__source=source, data=proposal_data(extracted)).operation, source
+
+
+def field_row(html: str, key: str) -> str:
+    row = re.search(rf'<tr class="[^"]*" id="field-{key}".*?</tr>', html, re.S)
+    assert row, f"no row for {key}"
+    return row.group(0)
+
+
+def test_the_fields_proposed_with_low_confidence_are_marked_check_first_and_listed_least_sure_first(
+    reviewer_client,
+):
+    operation, _ = unsure_draft()
+
+    html = reviewer_client.get(change_url(operation)).content.decode()
+
+    assert "check first</span>" in field_row(html, "place")
+    assert "check-first" in field_row(html, "agencies").split(">")[0]
+    for sure in ("date_start", "date_end", "country"):
+        assert "check first" not in field_row(html, sure)
+        assert "check-first" not in field_row(html, sure).split(">")[0]
+    listed = re.search(r'<div class="check-first-list".*?</div>', html, re.S)
+    assert listed, "no list of the fields to check first"
+    assert re.findall(r'href="#field-([\w-]+)"', listed.group(0)) == ["place", "agencies"]
+    assert "Place</a> (40% confidence)" in listed.group(0)
+
+
+def test_a_decided_field_is_no_longer_marked_check_first(reviewer_client, reviewer):
+    operation, source = unsure_draft()
+    field_decide(operation=operation, key="place", decision=Decision.ACCEPTED, by=reviewer, source_id=source.pk)
+
+    html = reviewer_client.get(change_url(operation)).content.decode()
+
+    assert "check first" not in field_row(html, "place")
+    assert "40% (low)" in field_row(html, "place")  # its confidence is still shown for what it is
+    assert "check first</span>" in field_row(html, "agencies")
+
+
+def test_nothing_is_listed_to_check_first_when_the_extractor_was_sure_of_every_field(drafted, reviewer_client):
+    operation, _ = drafted
+
+    html = reviewer_client.get(change_url(operation)).content.decode()
+
+    assert "check-first" not in html
+    assert "check first" not in html
 
 
 # --- Accept, reject, edit ------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """`manage.py extract` is the extractor's contract: the corpus gold shape, no database, and
 the quality the corpus scorer measures."""
 
+import datetime
 import io
 import json
 import re
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from sources.extraction import Extracted, ExtractedOperation, ExtractionResult
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "corpus"
 DEV = SHARED / "dev"
@@ -106,3 +109,79 @@ def test_a_malformed_article_is_refused_with_its_file_named(tmp_path):
 
     with pytest.raises(CommandError, match=r"broken\.json: Malformed JSON article"):
         extract(broken)
+
+
+class TinyExtractor:
+    """Proposes one operation in Peru on the day of publication (else 1 March 2021), whatever
+    the text says."""
+
+    name, version = "tiny", "0.1"
+
+    def extract(self, text, *, published=None, language=None):
+        day = Extracted(published or datetime.date(2021, 3, 1), 0, len(text), 0.5)
+        operation = ExtractedOperation(day, day, Extracted("PE", 0, len(text), 0.5))
+        return ExtractionResult(self.name, self.version, language or "", [operation])
+
+
+class NeedsAKey:
+    name, version = "keyed", "1"
+
+    def __init__(self, key):
+        self.key = key
+
+
+class NoExtract:
+    name, version = "nothing", "1"
+
+
+def test_extractor_runs_the_class_it_names_instead_of_the_configured_one(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Nothing was seized.", encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("extract", str(dev_articles()[0]), str(note), "--extractor", f"{__name__}.TinyExtractor", stdout=out)
+
+    results = json.loads(out.getvalue())
+    assert [r["id"] for r in results] == [json.loads(dev_articles()[0].read_text())["id"], "note"]
+    (operation,) = results[0]["operations"]
+    assert (operation["date_start"], operation["country"]) == (
+        json.loads(dev_articles()[0].read_text())["published"],
+        "PE",
+    )
+    # A text the rule extractor would find nothing in.
+    assert (results[1]["operations"][0]["date_start"], results[1]["operations"][0]["country"]) == ("2021-03-01", "PE")
+
+
+def test_full_saves_every_value_with_its_confidence_beside_the_gold_shape(tmp_path):
+    full = tmp_path / "extraction.json"
+    out = io.StringIO()
+
+    call_command(
+        "extract", str(dev_articles()[0]), "--extractor", f"{__name__}.TinyExtractor", "--full", str(full), stdout=out
+    )
+
+    (gold_shape,) = json.loads(out.getvalue())
+    (saved,) = json.loads(full.read_text(encoding="utf-8"))
+    assert (saved["id"], saved["extractor"], saved["version"]) == (gold_shape["id"], "tiny", "0.1")
+    assert saved["operations"][0]["country"]["value"] == "PE"
+    assert saved["operations"][0]["country"]["confidence"] == 0.5
+    assert gold_shape["operations"][0]["country"] == "PE"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "TinyExtractor",
+            r"'TinyExtractor' does not name an extractor class: TinyExtractor doesn't look like a module path",
+        ),
+        ("no.such.module.Extractor", r"does not name an extractor class: No module named 'no'"),
+        (f"{__name__}.Missing", r"does not define a \"Missing\" attribute/class"),
+        (f"{__name__}.extract", r"is not a class"),
+        (f"{__name__}.NeedsAKey", r"cannot be made without arguments"),
+        (f"{__name__}.NoExtract", r"is not an extractor: it has no extract\(\)"),
+    ],
+)
+def test_an_extractor_path_that_names_no_extractor_class_is_refused_saying_why(path, message):
+    with pytest.raises(CommandError, match=rf"^--extractor: .*{message}"):
+        call_command("extract", str(dev_articles()[0]), "--extractor", path, stdout=io.StringIO())
