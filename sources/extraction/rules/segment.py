@@ -30,6 +30,13 @@ _SEVERAL_EVENTS = re.compile(
 )
 
 
+# "em ações que somaram mais de uma tonelada": the sum of several actions
+_SUMMED = re.compile(
+    r"\b(?:acoes|operacoes|apreensoes|operativos|operaciones|acciones|decomisos|operations|raids|seizures)\s+"
+    r"(?:que\s+)?(?:somaram|somam|sumaron|suman|totalizaram|totalizaron|totaling|totalling|that\s+totaled)\b"
+)
+
+
 # "in 2024", "en lo que va de 2025", "durante 2023": a year's figures (with no day named)
 _YEAR_ONLY = re.compile(
     r"\b(?:in|en|em|durante|during|del|de|for|throughout|todo|since|desde)\s+(?:(?:el|o|the)\s+)?"
@@ -60,7 +67,7 @@ def is_aggregate(sentence: Sentence, dates: list[DateMention] = ()) -> bool:
         return True  # "in March", "en febrero": a month's figures
     if (_YEAR_ONLY.search(text) or _MONTHS_SPAN.search(text) or _SINCE_MONTH.search(text)) and not named_day:
         return True
-    return bool(_SEVERAL_EVENTS.search(text) or has_any(text, terms.AGGREGATE))
+    return bool(_SEVERAL_EVENTS.search(text) or _SUMMED.search(text) or has_any(text, terms.AGGREGATE))
 
 
 @dataclass
@@ -82,7 +89,8 @@ _NEXT_CRAFT = re.compile(
     r"segund[oa]|tercer[oa]?|terceir[oa]|cuart[oa]|quart[oa]|quint[oa]|sext[oa])\s+(?:embarcac\w*|lanchas?|boats?|"
     r"vessels?|semi-?submersibles?|semisumergibles?|semissubmers\w*|aeronaves?|avionetas?|avi[aã]o|avioes|planes?|"
     r"aircraft|barcos?|buques?|navios?|go-fasts?|narcolanchas?|veleros?|veleiros?|pesqueros?|pesqueiros?|"
-    r"interdictions?|interdicc\w*)\b",
+    r"interdictions?|interdicc\w*|monomotor|bimotor|helicopters?|helicopteros?|cases?|casos?|flagrantes?|"
+    r"seizures?|operativos?|decomisos?|apreens\w*|hallazgos?|containers?|contenedores?|conteineres?)\b",
     re.IGNORECASE,
 )
 

@@ -801,6 +801,9 @@ AT_SEA = {"international waters", "nautical miles", "at sea", "high seas", "agua
 
 # Words that start a new operation even without a new date or place.
 NEW_OPERATION = {
+    "ja em",
+    "ja no",
+    "ja na",
     "separately",
     "in another",
     "another operation",
