@@ -640,6 +640,17 @@ PERSON_NOUNS = {
 # Words marking a figure as a total, a yearly or monthly figure, a record or a value: such
 # figures are not operations.
 AGGREGATE = {
+    # figures of several days' seizures
+    "in just a few days",
+    "in a few days",
+    "in recent days",
+    "in the past few days",
+    "en pocos dias",
+    "en los ultimos dias",
+    "en apenas unos dias",
+    "em poucos dias",
+    "nos ultimos dias",
+    "em apenas alguns dias",
     # what an amount of the drug fetches, not what was seized
     "pode valer",
     "podria valer",
