@@ -10,7 +10,7 @@ from sources.extraction.rules.events import build
 from sources.extraction.rules.mentions import gather
 from sources.extraction.rules.nlp import LANGUAGES, guess_language, parse
 
-VERSION = "0.12.0"
+VERSION = "0.13.0"
 
 
 class RuleExtractor:
