@@ -22,8 +22,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+# Setting up also builds the extractor's gazetteer, once, into var/cache/ (or
+# SOURCES_EXTRACTION_CACHE_DIR) rather than at every process start; when it is fresh, a check.
+# A cache that cannot be written is no reason to stop: each process then builds its own.
 setup: $(VENV)/.installed
+	-$(BIN)/python -m sources.extraction.gazetteer --build
 setup-dev: $(VENV)/.installed-dev
+	-$(BIN)/python -m sources.extraction.gazetteer --build
 
 demo: setup
 	$(BIN)/python manage.py migrate --no-input

@@ -342,6 +342,10 @@ if SOURCES_MAX_BYTES <= 0:
 # Languages the detector may answer when a source comes without one (ISO 639-1). Keeping the
 # list to the languages the sources are written in avoids guesses like Galician for Spanish.
 SOURCES_LANGUAGES = env_list("SOURCES_LANGUAGES", ["en", "es", "pt", "fr"])
+# Web server processes load the extractor in the background when they start, so that the
+# first source pasted is drafted at once (sources/warmup.py). Off, each worker loads it (and
+# its ~170 MB) only when it first ingests.
+SOURCES_WARM_UP = env_bool("SOURCES_WARM_UP", True)
 
 # --- Partner API -------------------------------------------------------------------------
 # Requests per API key (DRF's "N/second|minute|hour|day").

