@@ -30,7 +30,6 @@ from django.utils import timezone
 from seizures.models import Agency, Country, CriminalGroup, Detainee, EvidenceItem, Operation, Subdivision
 from seizures.services import history_reason, operation_create, operation_fact_fields, operation_source_added
 from sources.extraction import ExtractedItem, ExtractedOperation, get_extractor
-from sources.extraction.rules import agencies as agency_rules
 from sources.matching import DATE_WINDOW, Event, event_of_operation, event_of_proposal, same_event
 from sources.models import (
     Citation,
@@ -267,6 +266,10 @@ def use_agency_table() -> None:
     """Have the rule extractor read agencies as the Agency table keeps them (aliases added in
     the admin included): one small query, and the extractor's index is rebuilt only when the
     table changed."""
+    # Imported here, not at the top: importing the rules compiles their patterns (a fifth of
+    # a second), which every other command (migrate, check) has no use for.
+    from sources.extraction.rules import agencies as agency_rules
+
     agency_rules.use_registry(
         (a.code, a.country_id or "", a.parent.code if a.parent else "", a.name, a.aliases or [])
         for a in Agency.objects.select_related("parent").order_by("code")

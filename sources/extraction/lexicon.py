@@ -415,7 +415,7 @@ def _spellings(form: str) -> set[str]:
 
 def demonym_terms(language: str | None = None) -> frozenset[str]:
     """Every surface form in `language` (all three if None), lower-case, with and without
-    accents, for a spaCy PhraseMatcher (attr="LOWER"). Keep the longest of overlapping matches
+    accents, for a phrase matcher on folded text. Keep the longest of overlapping matches
     and resolve each with `nationality`: a few terms ("Latin American", "in Spanish") are there
     only to shadow the shorter word inside them, and resolve to None."""
     languages = _languages(language)

@@ -1,4 +1,4 @@
-"""The rule-based extractor: blank spaCy pipelines with phrase matchers and patterns, an
+"""The rule-based extractor: phrase matchers and patterns over the folded text, an
 offline gazetteer and the agency registry. See sources/extraction/README.md."""
 
 from __future__ import annotations

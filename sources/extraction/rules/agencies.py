@@ -124,7 +124,7 @@ def find_agencies(document: Document) -> list[AgencyMention]:
     mentions = []
     national_words = {fold(word) for word in NATIONAL}
     foreign: list[tuple[int, int]] = []
-    for start, end, term in find_terms(document, "agencies", [a for a in by_alias if a not in national_words]):
+    for start, end, term in find_terms(document, [a for a in by_alias if a not in national_words]):
         original = document.text[start:end]
         # Acronyms count only in capitals ("PCD", not the word "pcd" inside a URL) and
         # the short ones only as whole words.
@@ -149,7 +149,7 @@ def find_agencies(document: Document) -> list[AgencyMention]:
                 continue
             generic = False
         mentions.append(AgencyMention(start, end, candidates, generic))
-    for start, end, word in find_terms(document, "national", NATIONAL):
+    for start, end, word in find_terms(document, NATIONAL):
         candidates = tuple(by_code[c] for c in NATIONAL[word].values() if c in by_code)
         if any(cue in document.folded[max(0, start - 30) : start] for cue in _HANDED_OVER):
             continue

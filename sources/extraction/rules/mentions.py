@@ -128,7 +128,7 @@ def gather(document: Document, published: datetime.date | None) -> Mentions:
     drugs = [d for d in drug_mentions(document) if not _not_recovered(document.folded, d)]
     return Mentions(
         drugs=drugs,
-        drug_terms=find_terms(document, "drugs", terms.DRUGS),
+        drug_terms=find_terms(document, terms.DRUGS),
         dates=[d for d in dates if not _reporting_date(document.folded, d.start)],
         reported=[d for d in dates if _reporting_date(document.folded, d.start) and d.is_absolute],
         places=places,

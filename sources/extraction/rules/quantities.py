@@ -196,9 +196,9 @@ def amounts(document: Document) -> list[Amount]:
 def drug_mentions(document: Document) -> list[DrugMention]:
     """Masses tied to a drug: the drug named just after the amount ("380 kg of cocaine"), or
     else just before it ("ecstasy tablets weighing 840 grams"), within the same clause."""
-    drugs = find_terms(document, "drugs", terms.DRUGS)
-    not_drugs = find_terms(document, "not_drugs", terms.NOT_DRUGS)
-    forms = find_terms(document, "forms", terms.FORMS)
+    drugs = find_terms(document, terms.DRUGS)
+    not_drugs = find_terms(document, terms.NOT_DRUGS)
+    forms = find_terms(document, terms.FORMS)
     found = []
     all_amounts = [a for a in amounts(document) if a.kg is not None or a.unit in {"l", "ml"}]
     for i, amount in enumerate(all_amounts):
@@ -273,7 +273,7 @@ class Evidence:
 def other_evidence(document: Document) -> list[Evidence]:
     """Phones, weapons, vehicles, vessels, documents, and cash."""
     found = []
-    for start, end, term in find_terms(document, "evidence", terms.EVIDENCE):
+    for start, end, term in find_terms(document, terms.EVIDENCE):
         category, description = terms.EVIDENCE[term]
         count, count_start = None, start
         for word in reversed(list(re.finditer(r"\S+", document.folded[max(0, start - 25) : start]))[-3:]):

@@ -4,9 +4,6 @@ from decimal import Decimal
 
 import pycountry
 import pytest
-import spacy
-from spacy.matcher import PhraseMatcher
-from spacy.util import filter_spans
 
 from sources.extraction.lexicon import (
     DEMONYM_TERMS,
@@ -23,6 +20,7 @@ from sources.extraction.lexicon import (
     to_canonical,
     unit_code,
 )
+from sources.extraction.rules.nlp import find_terms, parse
 
 AMERICAS = "AG AR BB BO BR BS BZ CA CL CO CR CU DM DO EC GD GT GY HN HT JM KN LC MX NI PA PE PY SR SV TT US UY VC VE"
 EUROPEAN_UNION = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
@@ -295,16 +293,15 @@ def test_the_terms_keep_accents_and_add_the_unaccented_spelling():
 
 
 def test_a_phrase_matcher_built_from_the_terms_finds_counted_nationalities():
-    nlp = spacy.blank("en")
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    matcher.add("DEMONYM", [nlp.make_doc(term) for term in DEMONYM_TERMS])
-    doc = nlp(
+    text = (
         "The PNP Anti-drug Directorate (Dirandro, in Spanish) detained two Peruvians, "
         "two Venezuelans and a Costa Rican near the Latin American border."
     )
 
-    spans = filter_spans([doc[start:end] for _, start, end in matcher(doc)])
-    found = [(span.text, nationality(span.text, "en"), span.text.lower() in PLURAL_DEMONYM_TERMS) for span in spans]
+    found = [
+        (text[start:end], nationality(term, "en"), term in PLURAL_DEMONYM_TERMS)
+        for start, end, term in find_terms(parse(text, "en"), DEMONYM_TERMS)
+    ]
 
     assert found == [
         ("in Spanish", None, False),
@@ -316,14 +313,11 @@ def test_a_phrase_matcher_built_from_the_terms_finds_counted_nationalities():
 
 
 def test_a_spanish_matcher_finds_singular_and_plural_nationalities():
-    nlp = spacy.blank("es")
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    matcher.add("DEMONYM", [nlp.make_doc(term) for term in demonym_terms("es")])
-    doc = nlp("Fueron capturados un ciudadano mexicano y dos peruanos; los tres tripulantes, dos nicaragüenses.")
+    text = "Fueron capturados un ciudadano mexicano y dos peruanos; los tres tripulantes, dos nicaragüenses."
 
-    spans = filter_spans([doc[start:end] for _, start, end in matcher(doc)])
+    found = find_terms(parse(text, "es"), demonym_terms("es"))
 
-    assert [(s.text, nationality(s.text, "es"), demonym(s.text, "es").plural) for s in spans] == [
+    assert [(text[s:e], nationality(t, "es"), demonym(t, "es").plural) for s, e, t in found] == [
         ("mexicano", "MX", False),
         ("peruanos", "PE", True),
         ("nicaragüenses", "NI", True),
