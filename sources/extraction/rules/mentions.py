@@ -25,7 +25,7 @@ _REPORTING = re.compile(
     r"(?:reported|published|said|told|announced|statement|stated|confirmed|informo|informaron|publico|dijo|"
     r"dijeron|informou|informaram|disse|disseram|comunicado|anuncio|anunciaron|anunciou|anunciaram|indico|"
     r"indicaron|afirmo|afirmaron|explico|explicaron|detallo|senalo|confirmo|confirmaron|divulgou|"
-    r"rueda de prensa|press conference|coletiva)\s+(?:[\w,]+\s+){0,5}$"
+    r"trascendio|se supo|se conocio|veio a publico|rueda de prensa|press conference|coletiva)\s+(?:[\w,]+\s+){0,5}$"
 )
 
 

@@ -30,9 +30,11 @@ _SEVERAL_EVENTS = re.compile(
 )
 
 
-# "em ações que somaram mais de uma tonelada": the sum of several actions
+# "em ações que somaram mais de uma tonelada", "further shipments totalling 600 kg": the sum of
+# several actions
 _SUMMED = re.compile(
-    r"\b(?:acoes|operacoes|apreensoes|operativos|operaciones|acciones|decomisos|operations|raids|seizures)\s+"
+    r"\b(?:acoes|operacoes|apreensoes|operativos|operaciones|acciones|decomisos|operations|raids|seizures|"
+    r"shipments|consignments|cargamentos|remessas|carregamentos)\s+"
     r"(?:que\s+)?(?:somaram|somam|sumaron|suman|totalizaram|totalizaron|totaling|totalling|that\s+totaled)\b"
 )
 
@@ -56,12 +58,13 @@ _SINCE_MONTH = re.compile(r"\b(?:since|desde|from)\s+(?:" + "|".join(MONTH_NUMBE
 LARGEST_SEIZURE_KG = Decimal("60000")
 
 
-def is_aggregate(sentence: Sentence, dates: list[DateMention] = ()) -> bool:
+def is_aggregate(sentence: Sentence, dates: list[DateMention] = (), reported: list[DateMention] = ()) -> bool:
     """A sentence of totals, running figures, records or prices, not of one operation.
     ("A total weight of 2,961 kg", "1.212 kilogramos en total" describe one seizure; a
-    stated total equal to its parts is dropped later, not here.)"""
+    stated total equal to its parts is dropped later, not here.) The day something was told
+    ("En mayo, según trascendió el 25 de julio, ...") names no day of the event."""
     text = sentence.text
-    in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end]
+    in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end and d not in reported]
     named_day = any(d.is_absolute or d.kind in {"later", "same"} for d in in_sentence)
     if any(d.kind == "month" for d in in_sentence) and not named_day:
         return True  # "in March", "en febrero": a month's figures
@@ -112,7 +115,7 @@ def segment(document: Document, mentions: Mentions) -> tuple[list[Draft], list[S
         too_large = any(
             d.amount.kg and d.amount.kg >= LARGEST_SEIZURE_KG for d in in_sentence(mentions.drugs, sentence)
         )
-        if too_large or is_aggregate(sentence, mentions.dates):
+        if too_large or is_aggregate(sentence, mentions.dates, mentions.reported):
             if current is None:
                 # "Cinco embarcaciones cayeron entre el 2 y el 10 de junio": the days of the
                 # series, for those of its cases told with no day of their own

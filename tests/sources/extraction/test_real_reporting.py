@@ -102,6 +102,23 @@ def test_what_a_quantity_fetches_is_a_price_not_a_seizure():
     assert lines(operation) == [("cocaine", 640.0)]
 
 
+def test_further_shipments_totalling_a_weight_are_a_sum_not_a_seizure():
+    text = (
+        "Customs officers found 420 kg of cocaine in a banana container at the port of Antwerp on Tuesday.\n"
+        "Further shipments totalling 900 kg have been stopped at the port since the summer."
+    )
+    assert [lines(op) for op in drafted(text, D(2023, 10, 12), "en")] == [[("cocaine", 420.0)]]
+
+
+def test_the_day_a_months_figure_came_out_does_not_make_it_one_operation():
+    text = (
+        "La policía incautó 75 kilos de marihuana en un camión en Tarija el lunes 14 de julio.\n"
+        "En junio, según trascendió el 20 de julio, la unidad había decomisado 1.300 kilos de droga."
+    )
+    (operation,) = drafted(text, D(2025, 7, 22), "es")
+    assert lines(operation) == [("cannabis", 75.0)]
+
+
 # --- 3. one seizure emitted twice --------------------------------------------------------------
 
 
